@@ -1,0 +1,24 @@
+"""detente: news in, political event data out (PLOVER), linked and watched over time.
+
+>>> import detente
+>>> detente.__version__
+'0.1.0'
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "Coder", "open_store"]
+
+
+def __getattr__(name: str):  # lazy: `import detente` must not load spaCy
+    if name == "Coder":
+        from .coder import Coder
+
+        return Coder
+    if name == "open_store":
+        from .store import open_store
+
+        return open_store
+    raise AttributeError(name)
