@@ -1,0 +1,1 @@
+"""Event detection: trigger candidates, PLOVER type classifier, roles and modality."""
