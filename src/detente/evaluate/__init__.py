@@ -1,6 +1,8 @@
 """``detente eval``: score detente against gold files in the ``../shared/data`` JSONL schema.
 
-A task is a function ``run(records: list[dict], **options) -> dict`` in a module of this package. The report it
+A task is a function ``run(records: list[dict], *, task: str, **options) -> dict`` in a module of this package.
+Event-coding tasks take ``coder=`` (default: a real ``detente.coder.Coder()``; tests pass a
+``detente.evaluate.replay.ReplayCoder``). The report it
 returns keeps its headline figures as top-level numbers (``n``, ``accuracy``, ``macro_f1``, ``weighted_f1``; for geo
 ``exact``, ``acc_161km``, ``median_km``; for actors ``source_country_acc``, ``target_country_acc``) and details nested.
 """
@@ -8,6 +10,7 @@ returns keeps its headline figures as top-level numbers (``n``, ``accuracy``, ``
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -24,11 +27,20 @@ TASKS: dict[str, str] = {
     "geo": "geo",
     "timex": "timex",
     "timeline": "timeline",
+    "expected": "example",
 }
 
 
 def load_gold(path: str | Path, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """Read a gold JSONL file; a line that is not a JSON object is an error naming the line."""
+    """Read a gold JSONL file; a line that is not a JSON object is an error naming the line.
+
+    A ``.json`` file holding one object (e.g. an expected-events file) is read as a single record, with its path
+    kept under ``_path`` so that relative references in it can be resolved.
+    """
+    if str(path).endswith(".json"):
+        from .example import load_expected
+
+        return [load_expected(path)]
     records = []
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
@@ -51,7 +63,11 @@ def evaluate(path: str | Path, task: str, *, limit: int | None = None, **options
     if task not in TASKS:
         raise DetenteError("E800", task=task, allowed=", ".join(sorted(TASKS)))
     module = importlib.import_module(f"{__name__}.{TASKS[task]}")
-    report = module.run(load_gold(path, limit=limit), task=task, **options)
+    params = inspect.signature(module.run).parameters
+    if "limit" in params:  # the task applies the limit itself (after leaving out records it cannot score)
+        report = module.run(load_gold(path), task=task, limit=limit, **options)
+    else:
+        report = module.run(load_gold(path, limit=limit), task=task, **options)
     report.setdefault("task", task)
     report.setdefault("file", str(path))
     return report

@@ -1,0 +1,206 @@
+"""``detente code``, ``detente schema``, ``detente demo``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from . import app, fail
+
+out = Console()
+err = Console(stderr=True)
+
+
+class OutFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    none = "none"
+
+
+FLAT_COLUMNS = ("id", "article_id", "date", "event_type", "mode", "quad_class", "intensity", "actor", "recipient",
+                "location", "location_country", "admin1", "lat", "lon", "killed", "injured", "modality", "confidence",
+                "evidence")
+
+
+def _flat(e) -> dict:
+    loc = e.location
+    return {
+        "id": e.id, "article_id": e.article_id, "date": e.date.isoformat() if e.date else "",
+        "event_type": e.event_type, "mode": e.mode or "", "quad_class": e.quad_class, "intensity": e.intensity,
+        "actor": "; ".join(_ent(x) for x in e.actor), "recipient": "; ".join(_ent(x) for x in e.recipient),
+        "location": loc.name if loc else "", "location_country": loc.country if loc else "",
+        "admin1": (loc.admin1 or "") if loc else "", "lat": loc.lat if loc else "", "lon": loc.lon if loc else "",
+        "killed": e.toll.killed.best if e.toll and e.toll.killed else "",
+        "injured": e.toll.injured.best if e.toll and e.toll.injured else "",
+        "modality": e.modality.value, "confidence": e.confidence, "evidence": e.evidence.text,
+    }
+
+
+def _ent(x) -> str:
+    code = x.code or "?"
+    return f"{code} ({x.name})" if x.name else code
+
+
+@app.command("code")
+def code_cmd(
+    inputs: Annotated[list[str], typer.Argument(help="files, directories, globs, or - for stdin")],
+    published: Annotated[Optional[str], typer.Option(help="publication date for inputs that carry none")] = None,
+    source: Annotated[Optional[str], typer.Option(help="source/outlet for inputs that carry none")] = None,
+    url: Annotated[Optional[str], typer.Option(help="URL for inputs that carry none")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--input-format", help="force the input format (txt, jsonl, csv, "
+                                               "tsv, html, feed)")] = None,
+    text_col: Annotated[Optional[str], typer.Option(help="JSONL/CSV key holding the text")] = None,
+    date_col: Annotated[Optional[str], typer.Option(help="JSONL/CSV key holding the publication date")] = None,
+    output: Annotated[OutFormat, typer.Option("--format", "-f", help="output format")] = OutFormat.table,
+    db: Annotated[Optional[str], typer.Option(help="also store into this database (DuckDB path or postgresql://)")]
+    = None,
+    actors: Annotated[Optional[list[Path]], typer.Option(help="extra actor dictionary (repeatable)")] = None,
+    min_confidence: Annotated[float, typer.Option(help="minimum event type probability")] = 0.35,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary")] = False,
+) -> None:
+    """Code news articles into PLOVER events (printed; with --db also stored)."""
+    from ..coder import Coder
+    from ..ingest import read
+    from ..pipeline import RunStats, code_stream
+
+    mapping = {k: v for k, v in {"text": text_col, "published": date_col}.items() if v}
+    records = read(inputs, fmt=fmt, published=published, source=source, url=url, mapping=mapping or None)
+    coder = Coder(min_confidence=min_confidence, actors=list(actors or []))
+    store = None
+    if db:
+        from ..store import open_store
+
+        store = open_store(db)
+    stats = RunStats()
+    rows: list = []
+    show = not quiet and err.is_terminal
+    with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not show, transient=True) as prog:
+        task = prog.add_task("code", total=None, rate="")
+        import time
+
+        t0 = time.perf_counter()
+
+        def tick(_article) -> None:
+            done = stats.coded + stats.skipped
+            rate = done / max(time.perf_counter() - t0, 1e-6)
+            prog.update(task, completed=done, rate=f"{rate:.1f} articles/s")
+
+        def on_reject(rej) -> None:
+            err.print(f"[yellow]rejected[/] {rej.origin}: [{rej.code}] {rej.reason}", highlight=False)
+
+        stream = code_stream(records, coder=coder, store=store, on_reject=on_reject if not quiet else None,
+                             on_progress=tick, stats=stats)
+        for coded in stream:
+            for w in coded.warnings:
+                if not quiet:
+                    err.print(f"[yellow]warning[/] {coded.article.origin or coded.article.id}: {w}", highlight=False)
+            for e in coded.events:
+                if output in (OutFormat.jsonl,):
+                    sys.stdout.write(e.model_dump_json(exclude_none=False) + "\n")
+                else:
+                    rows.append(e)
+    if store is not None:
+        store.close()
+    _emit(rows, output)
+    if not quiet:
+        err.print(f"{stats.articles} articles ({stats.skipped} already stored), {stats.events} events, "
+                  f"{stats.rejects} rejected", highlight=False)
+    if stats.rejects:
+        raise typer.Exit(1)
+
+
+def _emit(events: list, output: OutFormat) -> None:
+    if output == OutFormat.json:
+        sys.stdout.write(json.dumps([e.model_dump(mode="json") for e in events], indent=1) + "\n")
+    elif output == OutFormat.csv:
+        w = csv.DictWriter(sys.stdout, fieldnames=FLAT_COLUMNS)
+        w.writeheader()
+        for e in events:
+            w.writerow(_flat(e))
+    elif output == OutFormat.table and events:
+        table = Table(show_lines=False)
+        for col in ("date", "type", "mode", "actor", "recipient", "where", "killed", "modality", "conf"):
+            table.add_column(col)
+        for e in events:
+            f = _flat(e)
+            table.add_row(f["date"], e.event_type, f["mode"], f["actor"], f["recipient"],
+                          ", ".join(x for x in (f["location"], f["location_country"]) if x), str(f["killed"]),
+                          f["modality"], f"{e.confidence:.2f}")
+        out.print(table)
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of detente's records (Article, Reject, Event, CodedArticle)."""
+    from ..schema import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+
+
+@app.command("demo")
+def demo_cmd(
+    db: Annotated[str, typer.Option(help="DuckDB file to code the sample corpus into")] = ".demo/detente.duckdb",
+) -> None:
+    """Code the bundled sample corpus into a store, link it, and print a summary."""
+    from ..coder import Coder
+    from ..ingest import read
+    from ..pipeline import RunStats, code_stream
+    from ..store import open_store
+
+    sample = resources.files("detente") / "data" / "sample"
+    Path(db).parent.mkdir(parents=True, exist_ok=True)
+    stats = RunStats()
+    with open_store(db) as store:
+        with Progress(TextColumn("coding the sample corpus"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as prog:
+            files = sorted(p for p in Path(str(sample)).glob("*.txt"))
+            task = prog.add_task("demo", total=len(files))
+            for _ in code_stream(read([str(p) for p in files]), coder=Coder(), store=store, stats=stats,
+                                 on_progress=lambda a: prog.advance(task)):
+                pass
+        linked = None
+        try:
+            from ..link import link_store
+
+            linked = link_store(store)
+        except ImportError:
+            pass
+        summary = store.stats()
+    out.rule("detente demo")
+    out.print(f"articles coded: {stats.coded}   events: {stats.events}   rejects: {stats.rejects}")
+    if linked is not None:
+        out.print(f"after linking: {linked}")
+    t = Table(title="events by PLOVER type")
+    t.add_column("type")
+    t.add_column("events", justify="right")
+    for k, v in sorted(stats.event_types.items(), key=lambda kv: -kv[1]):
+        t.add_row(k, str(v))
+    out.print(t)
+    dyads = summary.get("top_dyads") or []
+    if dyads:
+        d = Table(title="top actor pairs")
+        d.add_column("actor")
+        d.add_column("recipient")
+        d.add_column("events", justify="right")
+        for row in dyads[:10]:
+            if isinstance(row, dict):
+                d.add_row(str(row.get("actor") or row.get("a")), str(row.get("recipient") or row.get("b")),
+                          str(row.get("events") or row.get("n")))
+            else:
+                d.add_row(*(str(x) for x in row[:3]))
+        out.print(d)
+    out.print(f"rejects: {summary.get('rejects', stats.rejects)}   store: {db}")
+    out.print("next: detente events --db " + db + "   |   detente dyads --db " + db)

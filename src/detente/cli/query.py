@@ -1,0 +1,194 @@
+"""``detente events``, ``detente export`` and ``detente stats``: thin layers over detente.store and detente.export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import DetenteError
+from . import app, err, fail
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="Store: DuckDB path or postgresql:// DSN [env DETENTE_DB; "
+                                                         "default: the user data dir].", show_default=False)]
+ActorOpt = Annotated[str | None, typer.Option(help="Actor or recipient name contains this (any case).")]
+CountryOpt = Annotated[str | None, typer.Option(help="Actor or recipient country, ISO3 (comma-separated: any).")]
+TypeOpt = Annotated[str | None, typer.Option("--type", help="PLOVER event type, e.g. ASSAULT (comma-separated).")]
+SinceOpt = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Events on or after this date.")]
+UntilOpt = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Events on or before this date.")]
+TextOpt = Annotated[str | None, typer.Option(help="Evidence sentence contains this (any case).")]
+
+
+class EventsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+    geojson = "geojson"
+    plover = "plover"
+    acled = "acled"
+
+
+class StatsFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+_SUFFIX = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet",
+           ".geojson": "geojson"}
+
+
+@contextmanager
+def _store(db: str | None) -> Iterator[Any]:
+    """The store opened read-only; DetenteError becomes a plain-words exit 2."""
+    from ..store import open_store
+
+    try:
+        with open_store(db, read_only=True) as store:
+            yield store
+    except DetenteError as exc:
+        raise fail(str(exc)) from None
+
+
+def _filters(actor: str | None, country: str | None, type_: str | None, since: dt.datetime | None,
+             until: dt.datetime | None, text: str | None) -> dict[str, Any]:
+    return {"actor": actor, "country": country, "event_type": type_, "since": since.date() if since else None,
+            "until": until.date() if until else None, "text": text}
+
+
+def _short(value: str | None, n: int) -> str:
+    if not value:
+        return ""
+    return value if len(value) <= n else value[: n - 1] + "…"
+
+
+def _table(events: list[Any], console: Console, total_hint: str) -> None:
+    table = Table(show_lines=False, header_style="bold", caption=total_hint)
+    for col in ("date", "type", "mode", "actor", "recipient", "where", "killed", "evidence"):
+        table.add_column(col, overflow="fold" if col == "evidence" else "ellipsis")
+    for ev in events:
+        def who(ents: list[Any]) -> str:
+            return "; ".join(filter(None, (f"{e.name or e.text}" + (f" ({e.code})" if e.code else "") for e in ents)))
+        killed = ev.toll.killed.best if ev.toll and ev.toll.killed else None
+        where = ", ".join(filter(None, (ev.location.name, ev.location.country))) if ev.location else ""
+        table.add_row(ev.date.isoformat() if ev.date else "?", ev.event_type, ev.mode or "",
+                      _short(who(ev.actor), 40), _short(who(ev.recipient), 40), _short(where, 30),
+                      "" if killed is None else str(killed), _short(ev.evidence.text, 120))
+    console.print(table)
+
+
+@app.command("events")
+def events_cmd(
+    actor: ActorOpt = None, country: CountryOpt = None, type_: TypeOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None, text: TextOpt = None,
+    limit: Annotated[int | None, typer.Option(min=0, help="At most this many events [default: 50 for the table, "
+                                                          "all otherwise].", show_default=False)] = None,
+    fmt: Annotated[EventsFormat | None, typer.Option("--format", help="table (default on a terminal) | json | "
+                                                     "jsonl (default when piped) | csv.", show_default=False)] = None,
+    db: DbOpt = None,
+) -> None:
+    """List stored events, oldest first, filtered by actor, country, type, dates or text."""
+    out = Console()
+    fmt = fmt or (EventsFormat.table if sys.stdout.isatty() else EventsFormat.jsonl)
+    filters = _filters(actor, country, type_, since, until, text)
+    if limit is None and fmt is EventsFormat.table:
+        limit = 50
+    with _store(db) as store:
+        try:
+            found = store.events(**filters, limit=limit)
+        except DetenteError as exc:
+            raise fail(str(exc)) from None
+    if fmt is EventsFormat.table:
+        hint = f"{len(found)} events" + (f" (--limit {limit})" if limit is not None and len(found) == limit else "")
+        _table(found, out, hint)
+    elif fmt is EventsFormat.json:
+        sys.stdout.write(json.dumps([ev.model_dump(mode="json") for ev in found], ensure_ascii=False, indent=1))
+        sys.stdout.write("\n")
+    else:
+        from ..export import export
+
+        export(found, sys.stdout, fmt.value)
+
+
+@app.command("export")
+def export_cmd(
+    out: Annotated[str, typer.Argument(help="Output file, or - for standard output (text formats).")],
+    fmt: Annotated[ExportFormat | None, typer.Option("--format", help="csv | jsonl | parquet | geojson | plover "
+                                                     "| acled [default: from OUT's suffix, else jsonl].",
+                                                     show_default=False)] = None,
+    canonical: Annotated[bool, typer.Option("--canonical", help="Export merged (linked) events instead of "
+                                                                "one row per report.")] = False,
+    actor: ActorOpt = None, country: CountryOpt = None, type_: TypeOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None, text: TextOpt = None,
+    limit: Annotated[int | None, typer.Option(min=0, help="At most this many events.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Write stored events to a file in an analysis or exchange format (ACLED and PLOVER names included)."""
+    from ..export import export
+
+    name = ExportFormat(fmt).value if fmt else _SUFFIX.get(Path(out).suffix.lower(), "jsonl")
+    filters = _filters(actor, country, type_, since, until, text)
+    with _store(db) as store:
+        try:
+            events = (store.canonical_events(**filters, limit=limit) if canonical
+                      else store.events(**filters, limit=limit))
+            sources = store.article_sources() if name == "acled" else None
+            n = export(events, sys.stdout if out == "-" else out, name, sources=sources)
+        except DetenteError as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(f"cannot write {out}: {exc.strerror or exc}") from None
+    skipped = f" ({len(events) - n} without an ACLED type or not reported as happened)" if n < len(events) else ""
+    err.print(f"wrote {n} {'canonical ' if canonical else ''}events as {name} to "
+              f"{'stdout' if out == '-' else out}{skipped}", highlight=False)
+
+
+@app.command("stats")
+def stats_cmd(
+    fmt: Annotated[StatsFormat, typer.Option("--format", help="table | json.")] = StatsFormat.table,
+    top: Annotated[int, typer.Option(min=1, help="How many actor pairs to list.")] = 10,
+    db: DbOpt = None,
+) -> None:
+    """Summarise the store: articles, events by type, top actor pairs, rejects by code."""
+    with _store(db) as store:
+        s = store.stats(top=top)
+    if fmt is StatsFormat.json:
+        sys.stdout.write(json.dumps(s, ensure_ascii=False, indent=1) + "\n")
+        return
+    out = Console()
+    totals = Table(title="store", show_header=False)
+    totals.add_column("what")
+    totals.add_column("n", justify="right")
+    for key in ("articles", "events", "linked_events", "canonical_events", "entities", "places", "rejects"):
+        totals.add_row(key.replace("_", " "), f"{s[key]:,}")
+    totals.add_row("dates", f"{s['first_date'] or '?'} … {s['last_date'] or '?'}")
+    out.print(totals)
+    for title, rows, cols in (
+        ("events by type", list(s["events_by_type"].items()), ("type", "events")),
+        ("top actor pairs", [(f"{d['actor']} → {d['recipient']}", d["events"]) for d in s["top_dyads"]],
+         ("actor → recipient", "events")),
+        ("rejects by code", list(s["rejects_by_code"].items()), ("code", "records")),
+    ):
+        if not rows:
+            continue
+        t = Table(title=title)
+        t.add_column(cols[0])
+        t.add_column(cols[1], justify="right")
+        for k, v in rows:
+            t.add_row(str(k), f"{v:,}")
+        out.print(t)

@@ -1,0 +1,333 @@
+"""``Coder``: Article → events. A pure function of the article and the loaded resources.
+
+annotate (rule sentence split; full spaCy parse of candidate sentences only) → detect (triggers, classifier, roles,
+modality) → resolve (actors, dates, places, tolls) → merge mentions of the same event within the article → Events.
+
+>>> from detente.schema import Article
+>>> coder = Coder()
+>>> coded = coder.code(Article(text="Israeli troops shot dead two Palestinians in Jenin on Monday.",
+...                            published="2024-03-06T00:00:00Z"))
+>>> [(e.event_type, e.actor[0].country) for e in coded.events]
+[('ASSAULT', 'ISR')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import ontology
+from .annotate import load_nlp, split_sentences
+from .detect.detector import EventDetector, Mention
+from .detect.roles import Role
+from .resolve.actors import ActorResolver
+from .resolve.dates import event_date, find_dates
+from .resolve.places import PlaceResolver
+from .resolve.tolls import find_tolls
+from .schema import (Article, CodedArticle, Entity, Event, Evidence, Modality, Place, Span, Toll, When)
+
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "his", "her", "their", "its"}
+LOCATIVE_PREPS = {"in", "near", "at", "inside", "within", "across", "outside", "around", "into", "on", "from"}
+FACTUAL = {Modality.asserted, Modality.claimed}
+MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
+
+
+class CoderConfig(BaseModel):
+    """Settings of the coder, checked in one place (a mistyped key is an error naming the field)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_confidence: float = Field(0.35, ge=0, le=1, description="minimum type probability for an event")
+    batch_size: int = Field(64, ge=1, description="sentences per spaCy batch")
+    actors: list[Path] = Field(default_factory=list, description="extra actor dictionaries (CSV/TSV/JSONL)")
+    keep_actorless: bool = Field(False, description="keep events with no resolved actor or recipient")
+    merge_mentions: bool = Field(True, description="merge mentions of the same event within an article")
+
+
+class Coder:
+    """Code articles into PLOVER events.
+
+    Parameters
+    ----------
+    config:
+        A ``CoderConfig``; keyword arguments override its fields (``Coder(min_confidence=0.5)``).
+    """
+
+    def __init__(self, *, config: CoderConfig | None = None, **overrides) -> None:
+        base = (config or CoderConfig()).model_dump()
+        base.update(overrides)
+        self.config = CoderConfig(**base)
+        self._ready = False
+
+    def initialize(self) -> Coder:
+        if self._ready:
+            return self
+        self.nlp_ = load_nlp()
+        self.detector_ = EventDetector(min_confidence=self.config.min_confidence).initialize()
+        self.actors_ = ActorResolver(extra_paths=self.config.actors).initialize()
+        self.places_ = PlaceResolver().initialize()
+        self._ready = True
+        return self
+
+    @property
+    def trained_ids(self) -> frozenset[str]:
+        """Ids of gold records the shipped classifier was trained on (eval leaves them out)."""
+        self.initialize()
+        clf = self.detector_.classifier_
+        return clf.trained_ids_ if clf is not None else frozenset()
+
+    # -- public API --------------------------------------------------------------------------------------------
+    def code(self, article: Article) -> CodedArticle:
+        return next(iter(self.pipe([article])))
+
+    def pipe(self, articles: Iterable[Article], *, batch_size: int = 32) -> Iterator[CodedArticle]:
+        """Code articles in batches (spaCy sees the candidate sentences of ``batch_size`` articles at once)."""
+        self.initialize()
+        it = iter(articles)
+        while batch := list(itertools.islice(it, batch_size)):
+            yield from self._code_batch(batch)
+
+    # -- internals --------------------------------------------------------------------------------------------
+    def _code_batch(self, articles: list[Article]) -> list[CodedArticle]:
+        jobs: list[tuple[int, int, int]] = []  # (article index, sentence start, sentence end)
+        for a_i, art in enumerate(articles):
+            for s, e in split_sentences(art.text):
+                if self.detector_.lexicon_.may_contain(art.text[s:e]):
+                    jobs.append((a_i, s, e))
+        texts = [articles[a].text[s:e] for a, s, e in jobs]
+        per_article: dict[int, list[tuple[int, object]]] = {}
+        for (a_i, s, _), doc in zip(jobs, self.nlp_.pipe(texts, batch_size=self.config.batch_size)):
+            per_article.setdefault(a_i, []).append((s, doc))
+        return [self._assemble(art, per_article.get(i, [])) for i, art in enumerate(articles)]
+
+    def _assemble(self, article: Article, docs: list[tuple[int, object]]) -> CodedArticle:
+        pub = article.published_date
+        warnings = [] if pub else ["W601 no publication date: relative dates are left unresolved"]
+        context = Counter(e.country for e in self.actors_.find(article.text, on=pub) if e.country)
+        entities: list[Entity] = []
+        places: list[Place] = []
+        drafts: list[Event] = []
+        last_actors: list[Entity] = []
+        for offset, doc in docs:
+            sent_places = self._places(doc, offset, context)
+            places.extend(p for p in sent_places.values() if p)
+            tolls = find_tolls(doc.text, offset=offset)
+            whens = find_dates(doc.text, published=pub, offset=offset)
+            mentions = self.detector_.detect(doc)
+            toll_for = _attach_tolls(mentions, tolls, offset)
+            for m in mentions:
+                trig_start = offset + doc[m.trigger.start].idx
+                when = event_date(whens, pub, trigger_start=trig_start)
+                on = when.date or pub
+                actor = self._entities(m.sources, doc, offset, on, last_actors)
+                recipient = self._entities(m.targets, doc, offset, on, last_actors)
+                if actor:
+                    last_actors = actor
+                entities.extend(actor + recipient)
+                drafts.append(self._event(article, m, doc, offset, when, actor, recipient,
+                                          self._location(m, doc, sent_places, recipient), toll_for.get(id(m))))
+        events = _merge(drafts) if self.config.merge_mentions else drafts
+        events = [self._refine_location(e, places) for e in events]
+        if not self.config.keep_actorless:
+            events = [e for e in events if _has_actor(e)]
+        return CodedArticle(article=article, events=events, entities=entities, places=places, warnings=warnings)
+
+    def _entities(self, roles: Sequence[Role], doc, offset: int, on: dt.date | None,
+                  last: list[Entity]) -> list[Entity]:
+        out: list[Entity] = []
+        for r in roles:
+            head = doc[r.head]
+            if head.lower_ in PRONOUNS and r.end - r.start == 1:
+                out.extend(last)  # "he said", "they struck": the actors of the previous event
+                continue
+            span = doc[r.start:r.end]
+            start = offset + span.start_char
+            ent = self.actors_.resolve(span.text, start=start, on=on)
+            if ent is not None and (ent.country or ent.sector or ent.name):
+                out.append(ent)
+        uniq: dict[tuple, Entity] = {}
+        for e in out:
+            uniq.setdefault((e.country, e.sector, e.name), e)
+        return list(uniq.values())
+
+    def _places(self, doc, offset: int, context: Counter) -> dict[int, Place | None]:
+        ents = [e for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"}]
+        if not ents:
+            return {}
+        resolved = self.places_.resolve([(e.text, offset + e.start_char, offset + e.end_char) for e in ents],
+                                        text=None, context_countries=dict(context))
+        return {e.start: p for e, p in zip(ents, resolved)}
+
+    def _location(self, m: Mention, doc, sent_places: dict[int, Place | None],
+                  recipient: list[Entity]) -> Place | None:
+        if not sent_places:
+            return None
+        anchors = {m.trigger.head, doc[m.trigger.head].head.i}
+        best = None
+        for ent in doc.ents:
+            place = sent_places.get(ent.start)
+            if place is None:
+                continue
+            root = ent.root
+            prep = root.head if root.dep_ == "pobj" else None
+            if prep is not None and prep.lower_ in LOCATIVE_PREPS and (prep.head.i in anchors or
+                                                                      _within(prep.head, anchors)):
+                return place
+            if best is None and root.dep_ not in {"nsubj", "poss", "nsubjpass"}:
+                best = place
+        return best
+
+    @staticmethod
+    def _refine_location(event: Event, places: list[Place]) -> Event:
+        """A country-level location becomes the admin1 region when the article names exactly one of that country."""
+        loc = event.location
+        if loc is None or loc.precision != "country":
+            return event
+        regions = {(p.admin1, p.country): p for p in places if p.country == loc.country and p.precision == "admin1"}
+        if len(regions) == 1:
+            region = next(iter(regions.values()))
+            return event.model_copy(update={"location": region.model_copy(
+                update={"confidence": round(min(region.confidence, loc.confidence) * 0.8, 3)})})
+        return event
+
+    def _event(self, article: Article, m: Mention, doc, offset: int, when: When, actor: list[Entity],
+               recipient: list[Entity], location: Place | None, toll: Toll | None) -> Event:
+        sent_start = offset
+        trig_tokens = doc[m.trigger.start:m.trigger.end]
+        trigger = Span(start=offset + trig_tokens.start_char, end=offset + trig_tokens.end_char, text=trig_tokens.text)
+        info = ontology.type_info(m.event_type)
+        actor_sectors = tuple(e.sector for e in actor if e.sector)
+        recipient_sectors = tuple(e.sector for e in recipient if e.sector)
+        acled = ontology.acled(m.event_type, m.mode, actor_sectors=actor_sectors, recipient_sectors=recipient_sectors)
+        claimant = None
+        if m.modality.claimant:
+            s, e = m.modality.claimant
+            span = doc[s:e]
+            claimant = self.actors_.resolve(span.text, start=offset + span.start_char, on=when.date)
+        if location is None and recipient and m.event_type in MATERIAL_CONFLICT:
+            country = next((e.country for e in recipient if e.country and len(e.country) == 3
+                            and e.country not in {"IGO", "NGO"}), None)
+            location = self.places_.place_for_country(country) if country else None
+        role_factor = 1.0 if any(e.country for e in actor) else (0.8 if actor else 0.6)
+        return Event(
+            article_id=article.id,
+            event_type=m.event_type,
+            mode=m.mode,
+            context=m.context,
+            quad_class=info.quad_class,
+            intensity=ontology.intensity(m.event_type, m.mode),
+            cameo_code=ontology.cameo_code(m.event_type, m.mode),
+            acled_type=acled[0] if acled else None,
+            acled_subtype=acled[1] if acled else None,
+            actor=actor,
+            recipient=recipient,
+            date=when.date,
+            date_precision=when.precision,
+            date_text=when.text,
+            date_span=when.span,
+            date_inferred=when.inferred,
+            location=location,
+            toll=toll,
+            modality=m.modality.modality,
+            claimant=claimant,
+            confidence=round(m.type_confidence * role_factor, 3),
+            type_confidence=round(m.type_confidence, 3),
+            evidence=Evidence(text=doc.text, start=sent_start, end=sent_start + len(doc.text), trigger=trigger),
+            url=article.url,
+            published=article.published_date,
+        )
+
+
+def _within(tok, anchors: set[int], depth: int = 3) -> bool:
+    for _ in range(depth):
+        if tok.i in anchors:
+            return True
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return tok.i in anchors
+
+
+def _attach_tolls(mentions: list[Mention], tolls: list[Toll], offset: int) -> dict[int, Toll]:
+    """Each toll goes to the nearest material-conflict mention in the sentence."""
+    out: dict[int, Toll] = {}
+    violent = [m for m in mentions if m.event_type in MATERIAL_CONFLICT]
+    for toll in tolls:
+        if not violent:
+            break
+        at = toll.span.start if toll.span else offset
+        best = min(violent, key=lambda m: abs(offset + m.doc[m.trigger.start].idx - at))
+        out.setdefault(id(best), toll)
+    return out
+
+
+def _has_actor(e: Event) -> bool:
+    return any(x.country or x.sector for x in e.actor + e.recipient)
+
+
+def _countries(entities: list[Entity]) -> set[str]:
+    return {e.country for e in entities if e.country}
+
+
+def _compatible(a: Event, b: Event) -> bool:
+    if a.event_type != b.event_type or a.modality != b.modality:
+        return False
+    if not (a.date_inferred or b.date_inferred) and a.date != b.date:
+        return False
+    ca, cb = _countries(a.actor), _countries(b.actor)
+    if ca and cb and not (ca & cb):
+        return False
+    ra, rb = _countries(a.recipient), _countries(b.recipient)
+    if ra and rb and not (ra & rb):
+        return False
+    return True
+
+
+def _merge(drafts: list[Event]) -> list[Event]:
+    """Mentions of one event within an article ("Pakistan's strikes in Iran" … "Thursday's strikes killed nine")
+    become one event: an event without actors joins the single compatible event; events with actors join when
+    type, date and actor countries agree."""
+    merged: list[Event] = []
+    for ev in drafts:
+        matches = [i for i, m in enumerate(merged) if _compatible(m, ev)]
+        if not _has_actor(ev) and len(matches) != 1:
+            merged.append(ev)
+            continue
+        if not matches:
+            merged.append(ev)
+            continue
+        i = matches[-1]
+        merged[i] = _combine(merged[i], ev)
+    return merged
+
+
+def _combine(a: Event, b: Event) -> Event:
+    update: dict = {}
+    if not a.actor and b.actor:
+        update["actor"] = b.actor
+    elif b.actor:
+        update["actor"] = a.actor + [e for e in b.actor if (e.country, e.sector) not in
+                                     {(x.country, x.sector) for x in a.actor}]
+    if not a.recipient and b.recipient:
+        update["recipient"] = b.recipient
+    if a.date_inferred and not b.date_inferred:
+        update.update(date=b.date, date_precision=b.date_precision, date_text=b.date_text, date_span=b.date_span,
+                      date_inferred=False)
+    if b.location and (a.location is None or _precision_rank(b.location) > _precision_rank(a.location)):
+        update["location"] = b.location
+    if b.toll and not a.toll:
+        update["toll"] = b.toll
+    if b.mode and not a.mode:
+        update["mode"] = b.mode
+    update["context"] = list(dict.fromkeys(a.context + b.context))
+    update["confidence"] = max(a.confidence, b.confidence)
+    return a.model_copy(update=update)
+
+
+def _precision_rank(p: Place) -> int:
+    return {"country": 0, "admin1": 1, "city": 2, "point": 3}.get(p.precision or "", 0)

@@ -1,0 +1,142 @@
+"""``EventDetector``: parsed sentence in, event mentions out (type, mode, context, roles, modality).
+
+It only reads the spaCy ``Doc`` it is given and returns plain records; resolving roles to actors, dates, places
+and tolls is the coder's next step (``detente.coder``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.tokens import Doc, Span as SpacySpan
+
+from .classifier import NONE, Candidate, TypeClassifier, load_classifier
+from .modality import ModalityReading, read_modality
+from .roles import Role, find_roles, is_background
+from .triggers import DATA, CueTable, Trigger, TriggerLexicon
+
+REPORTING_VERBS = {"say", "note", "tell", "state", "add", "declare", "stress", "insist", "argue", "write", "announce",
+                   "claim", "report", "warn", "suggest", "remark"}
+SPEECH_ACT_TYPES = {"ACCUSE", "REQUEST", "THREATEN", "REJECT", "SUPPORT", "AGREE"}
+
+
+@dataclass
+class Mention:
+    """One event mention in a sentence doc (token indices into ``doc``)."""
+
+    doc: Doc
+    trigger: Trigger
+    event_type: str
+    type_confidence: float
+    mode: str | None
+    context: list[str]
+    sources: list[Role]
+    targets: list[Role]
+    modality: ModalityReading
+    background: bool
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+
+class EventDetector:
+    """Trigger candidates → classifier → roles, mode, context and modality.
+
+    Parameters
+    ----------
+    min_confidence:
+        A candidate becomes an event when its best non-NONE type has at least this probability.
+    """
+
+    def __init__(self, *, min_confidence: float = 0.35, model_path: str | Path | None = None,
+                 lexicon_path: str | Path | None = None) -> None:
+        self.min_confidence = min_confidence
+        self.model_path = model_path
+        self.lexicon_path = lexicon_path
+
+    def initialize(self) -> EventDetector:
+        self.lexicon_ = TriggerLexicon(path=self.lexicon_path).initialize()
+        self.modes_ = CueTable(path=DATA / "mode_cues.tsv", key_columns=("event_type", "mode")).initialize()
+        self.contexts_ = CueTable(path=DATA / "context_cues.tsv", key_columns=("context",)).initialize()
+        self.classifier_: TypeClassifier | None
+        try:
+            self.classifier_ = load_classifier(str(self.model_path) if self.model_path else None)
+        except Exception:  # noqa: BLE001 — no trained model yet: fall back to the lexicon alone (documented)
+            self.classifier_ = None
+        return self
+
+    # -- find ------------------------------------------------------------------------------------------------
+    def candidates(self, doc: Doc) -> list[tuple[SpacySpan, Trigger, Candidate]]:
+        out = []
+        for sent in doc.sents:
+            for trig in self.lexicon_.match(sent):
+                out.append((sent, trig, make_candidate(doc, sent, trig)))
+        return out
+
+    def __call__(self, doc: Doc) -> list[Mention]:
+        return self.detect(doc)
+
+    def detect(self, doc: Doc) -> list[Mention]:
+        cands = self.candidates(doc)
+        if not cands:
+            return []
+        probs = self.classifier_.predict_proba([c for _, _, c in cands]) if self.classifier_ else None
+        mentions = []
+        for row, (sent, trig, cand) in enumerate(cands):
+            ranked = self._rank(trig, cand, probs[row] if probs is not None else None)
+            if not ranked or ranked[0][0] == NONE or ranked[0][1] < self.min_confidence:
+                continue
+            etype, conf = ranked[0]
+            mentions.append(self._build(doc, sent, trig, etype, conf, cand.background, ranked[1:4]))
+        return mentions
+
+    def _rank(self, trig: Trigger, cand: Candidate, probs) -> list[tuple[str, float]]:
+        if probs is None:  # lexicon only: the first reading, with a modest confidence
+            return [(trig.readings[0].event_type, 0.5)] if trig.readings else []
+        classes = self.classifier_.classes_
+        return sorted(((classes[i], float(p)) for i, p in enumerate(probs)), key=lambda x: -x[1])
+
+    def _build(self, doc, sent, trig, etype, conf, background, alternatives) -> Mention:
+        sources, targets = find_roles(doc, trig.head, etype)
+        if etype in SPEECH_ACT_TYPES:
+            speaker = _reporting_subject(doc, trig.head)
+            if speaker and not sources:
+                sources = speaker
+        lemmas = {t.lemma_.lower() for t in sent}
+        text_lower = sent.text.lower()
+        mode = next((r.mode for r in trig.readings if r.event_type == etype and r.mode), None)
+        if mode is None:
+            for ev_type, cue_mode in self.modes_.matches(lemmas, text_lower):
+                if ev_type == etype:
+                    mode = cue_mode
+                    break
+        context = [k[0] for k in self.contexts_.matches(lemmas, text_lower)]
+        return Mention(doc, trig, etype, conf, mode, context, sources, targets,
+                       read_modality(doc, trig.head, etype), background, list(alternatives))
+
+
+def make_candidate(doc: Doc, sent: SpacySpan, trig: Trigger) -> Candidate:
+    lo = max(sent.start, trig.start - 3)
+    hi = min(sent.end, trig.end + 3)
+    head = doc[trig.head]
+    return Candidate(
+        sentence=sent.text,
+        window=doc[lo:hi].text,
+        readings=tuple(dict.fromkeys(r.event_type for r in trig.readings)),
+        verbal=head.pos_ in {"VERB", "AUX"},
+        background=is_background(doc, trig.head),
+    )
+
+
+def _reporting_subject(doc: Doc, head_i: int) -> list[Role]:
+    """The speaker when the trigger sits in the content clause of a reporting verb ("X noted that …")."""
+    from .roles import _roles_of
+
+    tok = doc[head_i]
+    for _ in range(4):
+        if tok.head is tok:
+            return []
+        if tok.dep_ in {"ccomp", "advcl", "xcomp", "conj"} and tok.head.lemma_.lower() in REPORTING_VERBS:
+            subj = [c for c in tok.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            return _roles_of(subj, "speaker")
+        tok = tok.head
+    return []

@@ -1,0 +1,147 @@
+"""Trigger candidates: the cheap stage that sees every sentence.
+
+Two passes over the lexicon in ``data/detect/triggers.tsv``:
+
+* ``TriggerLexicon.may_contain(text)`` — one compiled regex over surface forms (stems plus irregular forms). It
+  decides which sentences are worth parsing; it may over-accept, never under-accept relative to the token pass.
+* ``TriggerLexicon.match(sent)`` — lemma sequences on a parsed spaCy sentence, with a part-of-speech filter. Each
+  match is a ``Trigger`` that lists every (event_type, mode) the lexicon allows for it; the classifier picks.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Span as SpacySpan
+
+DATA = resources.files("detente") / "data" / "detect"
+
+_POS = {"V": {"VERB"}, "N": {"NOUN", "PROPN"}, "ADJ": {"ADJ"}, "*": {"VERB", "NOUN", "PROPN", "ADJ"}}
+
+
+@dataclass(frozen=True)
+class Reading:
+    event_type: str
+    mode: str | None
+
+
+@dataclass
+class Trigger:
+    """A lexicon match: tokens ``start:end`` of the doc (``head`` is the syntactic anchor)."""
+
+    start: int
+    end: int
+    head: int
+    pattern: str
+    readings: list[Reading] = field(default_factory=list)
+
+
+def _read_tsv(path: Path | str) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as fh:
+        lines = [line for line in fh if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+class TriggerLexicon:
+    """Lemma-sequence lexicon of event triggers.
+
+    >>> lex = TriggerLexicon().initialize()
+    >>> lex.may_contain("Iran struck militant bases.")
+    True
+    >>> lex.may_contain("The weather was fine.")
+    False
+    """
+
+    def __init__(self, *, path: str | Path | None = None) -> None:
+        self.path = path
+
+    def initialize(self) -> TriggerLexicon:
+        rows = _read_tsv(self.path or DATA / "triggers.tsv")
+        self.entries_: dict[tuple[str, ...], dict[str, list[Reading]]] = {}
+        surface: set[str] = set()
+        for row in rows:
+            lemmas = tuple(row["pattern"].split())
+            pos = row["pos"].strip() or "*"
+            by_pos = self.entries_.setdefault(lemmas, {})
+            reading = Reading(row["event_type"].strip(), (row.get("mode") or "").strip() or None)
+            if reading not in by_pos.setdefault(pos, []):
+                by_pos[pos].append(reading)
+            first = lemmas[0]
+            surface.add(re.escape(first[:-1] if first.endswith("e") and len(first) > 3 else first))
+            for form in (row.get("forms") or "").split("|"):
+                if form.strip():
+                    surface.add(re.escape(form.strip().lower()))
+        self.max_len_ = max(len(k) for k in self.entries_)
+        self.first_ = {k[0] for k in self.entries_}
+        # stems followed by letters: "strik" matches strike/strikes/striking; a word boundary before
+        self.regex_ = re.compile(r"\b(?:" + "|".join(sorted(surface, key=len, reverse=True)) + r")", re.I)
+        return self
+
+    def may_contain(self, text: str) -> bool:
+        return self.regex_.search(text) is not None
+
+    def match(self, sent: SpacySpan) -> list[Trigger]:
+        """All lexicon matches in a parsed sentence, longest first at each position, non-overlapping."""
+        lemmas = [t.lemma_.lower() for t in sent]
+        out: list[Trigger] = []
+        i = 0
+        n = len(lemmas)
+        while i < n:
+            if lemmas[i] not in self.first_:
+                i += 1
+                continue
+            found = None
+            for size in range(min(self.max_len_, n - i), 0, -1):
+                key = tuple(lemmas[i:i + size])
+                by_pos = self.entries_.get(key)
+                if not by_pos:
+                    continue
+                tokens = sent[i:i + size]
+                head = tokens.root
+                readings = self._readings(by_pos, head.pos_, size)
+                if readings:
+                    found = Trigger(sent.start + i, sent.start + i + size, head.i, " ".join(key), readings)
+                    break
+            if found:
+                out.append(found)
+                i = found.end - sent.start
+            else:
+                i += 1
+        return out
+
+    @staticmethod
+    def _readings(by_pos: dict[str, list[Reading]], pos: str, size: int) -> list[Reading]:
+        readings: list[Reading] = []
+        for code, rs in by_pos.items():
+            # multiword patterns are trusted whatever the tagger says of their head
+            if size > 1 or pos in _POS.get(code, _POS["*"]):
+                readings.extend(r for r in rs if r not in readings)
+        return readings
+
+
+class CueTable:
+    """``(key, cue lemmas)`` rows, e.g. mode cues per event type or context cues."""
+
+    def __init__(self, *, path: str | Path, key_columns: tuple[str, ...]) -> None:
+        self.path = path
+        self.key_columns = key_columns
+
+    def initialize(self) -> CueTable:
+        self.rows_: list[tuple[tuple[str, ...], frozenset[str]]] = []
+        for row in _read_tsv(self.path):
+            key = tuple(row[c].strip() for c in self.key_columns)
+            self.rows_.append((key, frozenset(c.strip().lower() for c in row["cues"].split("|") if c.strip())))
+        return self
+
+    def matches(self, lemmas: set[str], text_lower: str) -> list[tuple[str, ...]]:
+        found = []
+        for key, cues in self.rows_:
+            for cue in cues:
+                if (" " in cue and cue in text_lower) or cue in lemmas:
+                    found.append(key)
+                    break
+        return found

@@ -1,0 +1,69 @@
+"""Ingest → code → store, as one library call that the CLI, the API and the Dask runner share.
+
+Resumable and idempotent: an article already in the store is not coded again, each article is written with its
+events in one transaction, and rejects are stored with their reasons. Rerunning an interrupted run finishes it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .schema import Article, CodedArticle, Reject
+
+
+@dataclass
+class RunStats:
+    articles: int = 0
+    coded: int = 0
+    skipped: int = 0  # already stored
+    events: int = 0
+    rejects: int = 0
+    reject_codes: Counter = field(default_factory=Counter)
+    event_types: Counter = field(default_factory=Counter)
+
+    def as_dict(self) -> dict:
+        return {"articles": self.articles, "coded": self.coded, "skipped_already_stored": self.skipped,
+                "events": self.events, "rejects": self.rejects, "reject_codes": dict(self.reject_codes),
+                "event_types": dict(self.event_types)}
+
+
+def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch_size: int = 32,
+                on_reject: Callable[[Reject], None] | None = None,
+                on_progress: Callable[[Article], None] | None = None,
+                stats: RunStats | None = None) -> Iterator[CodedArticle]:
+    """Code every Article of ``records``; store results (and rejects) when ``store`` is given.
+
+    Yields each CodedArticle (articles already stored are skipped, not yielded).
+    """
+    stats = stats if stats is not None else RunStats()
+    it = iter(records)
+    while batch := list(itertools.islice(it, batch_size)):
+        todo: list[Article] = []
+        for rec in batch:
+            if isinstance(rec, Reject):
+                stats.rejects += 1
+                stats.reject_codes[rec.code] += 1
+                if store is not None:
+                    store.write_reject(rec)
+                if on_reject:
+                    on_reject(rec)
+                continue
+            stats.articles += 1
+            if store is not None and store.has_article(rec.id):
+                stats.skipped += 1
+                if on_progress:
+                    on_progress(rec)
+                continue
+            todo.append(rec)
+        for coded in coder.pipe(todo, batch_size=batch_size):
+            if store is not None:
+                store.write(coded)
+            stats.coded += 1
+            stats.events += len(coded.events)
+            stats.event_types.update(e.event_type for e in coded.events)
+            if on_progress:
+                on_progress(coded.article)
+            yield coded

@@ -1,0 +1,367 @@
+"""Actor resolution: a noun phrase ("Pakistan's Foreign Minister Jalil Abbas Jilani") to an :class:`Entity`.
+
+The knowledge base (:mod:`detente.resolve.actors_kb`) maps token n-grams to *terms*: country names, demonyms,
+capitals and seats of government, role words and titles, named actors (IGOs, armed groups, bodies, office holders
+with validity dates). A phrase is tokenised once, matched left to right (longest alias wins, dictionary lookups
+only) and the matches are composed:
+
+- the **head** is the part before the first uncovered preposition or conjunction ("militants | from the JAA group");
+- the **sector** comes from the right-most decisive match in the head (a strong role word or a named actor),
+  else from the prepositional part, else from a weak role word ("spokesman", "official");
+- the **country** comes from a named actor in the head, else the first country, demonym or capital in the head,
+  else a named actor or country after the preposition;
+- named office holders are picked by date (``on``): "Trump" in 2023 is USA OPP, in 2025 USA GOV.
+
+Conventions (IGO as a country code, Kosovo, Palestine, police, Taliban) are in docs/actors.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from ..errors import DetenteError
+from ..schema import Entity, Span
+from .actors_kb import ActorIndex, ActorRow, Term, build_index
+from .actors_text import Token, key, tokenize
+
+# Words that end the head of a noun phrase when they are not inside a knowledge-base alias.
+_CUT = frozenset({"of", "from", "for", "in", "at", "with", "by", "against", "on", "to", "led", "under", "near",
+                  "inside", "within", "including", "who", "which", "that", "and", "or", "backed", "based",
+                  "linked", "allied", "affiliated", "aligned", "loyal", "over", "across", "into", "after", "during"})
+# Modifier-suffix words that make the preceding name a modifier: "Iran-backed", "Hamas-run", "Saudi-led".
+_MODIFIER_SUFFIX = frozenset({"backed", "led", "run", "based", "linked", "allied", "affiliated", "aligned",
+                              "controlled", "held", "sponsored", "supported", "funded", "owned"})
+_TRANSNATIONAL = frozenset({"IMG", ""})
+
+
+class _Match(NamedTuple):
+    i: int  # first token
+    j: int  # one past the last token
+    terms: list[Term]
+
+
+class ActorResolver:
+    """Resolve actor noun phrases to PLOVER-style entities (country + sector + knowledge-base id).
+
+    Parameters
+    ----------
+    extra_paths
+        User tables (files or directories of .tsv/.csv/.jsonl) with the columns of the shipped ones; read after the
+        shipped knowledge base, later files override earlier ones.
+    min_score
+        Mentions below this confidence are left out of :meth:`find`.
+
+    Examples
+    --------
+    >>> r = ActorResolver()
+    >>> r.initialize()
+    >>> r.resolve("Pakistan's Foreign Minister Jalil Abbas Jilani", on=dt.date(2024, 1, 19)).code
+    'PAK GOV'
+    >>> r.resolve("Houthi rebels").code
+    'YEM REB'
+    >>> r.country_code("Iranian"), r.country_code("Tehran"), r.country_code("Türkiye")
+    ('IRN', 'IRN', 'TUR')
+    """
+
+    def __init__(self, *, extra_paths: Sequence[str | Path] = (), min_score: float = 0.5) -> None:
+        self.extra_paths = tuple(extra_paths)
+        self.min_score = min_score
+        self.index_: ActorIndex | None = None
+
+    # ------------------------------------------------------------------------------------------------- loading
+    def initialize(self) -> ActorResolver:
+        """Read and index the knowledge base (shipped files, then ``extra_paths``). Safe to call twice."""
+        if self.index_ is None:
+            self.index_ = build_index(self.extra_paths)
+        return self
+
+    @property
+    def index(self) -> ActorIndex:
+        if self.index_ is None:
+            self.initialize()
+        assert self.index_ is not None
+        return self.index_
+
+    # ------------------------------------------------------------------------------------------------ matching
+    def _match(self, toks: list[Token]) -> list[_Match]:
+        """Greedy longest-match over token n-grams; case-sensitive aliases are tried before folded ones."""
+        idx = self.index
+        ci, cs, first_ci, first_cs = idx.ci, idx.cs, idx.first_ci, idx.first_cs
+        out: list[_Match] = []
+        n = len(toks)
+        i = 0
+        while i < n:
+            t = toks[i]
+            best: _Match | None = None
+            m_cs = first_cs.get(t.surface, 0)
+            m_ci = first_ci.get(t.fold, 0)
+            top = min(max(m_cs, m_ci), n - i)
+            for length in range(top, 0, -1):
+                j = i + length
+                if length <= m_cs:
+                    terms = cs.get(tuple(x.surface for x in toks[i:j]))
+                    if terms:
+                        best = _Match(i, j, terms)
+                        break
+                if length <= m_ci:
+                    terms = ci.get(tuple(x.fold for x in toks[i:j]) if length > 1 else (t.fold,))
+                    if terms:
+                        best = _Match(i, j, terms)
+                        break
+            if best is None:
+                i += 1
+            else:
+                out.append(best)
+                i = best.j
+        return out
+
+    def _row(self, actor: str, on: dt.date | None) -> tuple[ActorRow, bool]:
+        """The row of ``actor`` valid on ``on`` (or the current one); ``False`` when none is valid that day."""
+        rows = self.index.actors[actor]
+        if on is None:
+            current = [r for r in rows if r.valid_to is None]
+            return (current[-1] if current else rows[-1]), True
+        for r in reversed(rows):
+            if r.valid_on(on):
+                return r, True
+        # Nearest period: the last that ended before `on`, else the first.
+        before = [r for r in rows if r.valid_to is not None and r.valid_to <= on]
+        return (before[-1] if before else rows[0]), False
+
+    @staticmethod
+    def _pick(terms: list[Term], kind_ok: frozenset[str]) -> Term | None:
+        for t in terms:
+            if t.kind in kind_ok:
+                return t
+        return None
+
+    # -------------------------------------------------------------------------------------------------- public
+    def resolve(self, text: str, *, start: int = 0, on: dt.date | None = None) -> Entity | None:
+        """Resolve one actor noun phrase.
+
+        Parameters
+        ----------
+        text
+            The phrase as written, e.g. ``"Iranian counterpart Hossein Amir-Abdollahian"``.
+        start
+            Offset of ``text`` in the article, so that ``span`` is in article coordinates.
+        on
+            The date the phrase refers to (usually the publication date); selects office holders and dated rows.
+
+        Returns
+        -------
+        Entity or None
+            ``None`` only when nothing actor-like is in the phrase. Unknown names are kept with whatever was
+            inferred (a sector from "militants", a country from "Pakistani") and a lower confidence.
+        """
+        if not isinstance(text, str):
+            raise DetenteError("E305", kind=type(text).__name__)
+        toks = tokenize(text)
+        if not toks:
+            return None
+        matches = self._match(toks)
+        if not matches:
+            return None
+        # Where the head ends: the first preposition/conjunction outside every match, after the first token.
+        covered = set()
+        for m in matches:
+            covered.update(range(m.i, m.j))
+        cut = len(toks)
+        for k in range(1, len(toks)):
+            if k not in covered and toks[k].fold in _CUT and not self._is_modifier_suffix(toks, k):
+                cut = k
+                break
+        head = [m for m in matches if m.i < cut]
+        tail = [m for m in matches if m.i >= cut]
+        # A name followed by "-backed", "-run", "-led" is a modifier: it gives neither the sector nor the head.
+        modifiers = {m.i for m in matches if m.j < len(toks) and self._is_modifier_suffix(toks, m.j)}
+
+        sector, sector_from, weak_sector = None, None, None
+        actor: tuple[ActorRow, bool] | None = None
+        generic = False
+        for part in (head, tail):
+            for m in reversed(part):
+                if m.i in modifiers:
+                    continue
+                a = self._pick(m.terms, frozenset({"actor"}))
+                if a is not None:
+                    row, ok = self._row(a.actor or "", on)
+                    actor = actor or (row, ok)
+                    if sector_from is None:
+                        sec = row.sector if ok else (row.sector if row.type != "person" else "ELI")
+                        if sec:
+                            sector, sector_from = sec, "actor"
+                            break
+                    continue
+                r = self._pick(m.terms, frozenset({"role"}))
+                if r is not None:
+                    if r.strength == "strong" and r.sector and sector_from is None:
+                        sector, sector_from = r.sector, "role"
+                        break
+                    if r.strength == "weak" and r.sector and weak_sector is None:
+                        weak_sector = r.sector
+                    if r.strength in ("state", "generic"):
+                        generic = True
+                    continue
+                s = self._pick(m.terms, frozenset({"seat"}))
+                if s is not None and s.sector and sector_from is None and m is part[-1]:
+                    sector, sector_from = s.sector, "seat"
+                    break
+            if sector_from is not None:
+                break
+        if actor is None:
+            for m in (*head, *tail):
+                a = self._pick(m.terms, frozenset({"actor"}))
+                if a is not None:
+                    actor = self._row(a.actor or "", on)
+                    break
+        if sector is None and weak_sector is not None:
+            sector, sector_from = weak_sector, "weak"
+
+        # Country: a named actor in the head, else the first country word in the head, else the tail.
+        country = None
+        head_actor_country = None
+        for m in head:
+            a = self._pick(m.terms, frozenset({"actor"}))
+            if a is not None and m.i not in modifiers:
+                row, _ = self._row(a.actor or "", on)
+                head_actor_country = row.country
+                break
+        explicit = None
+        for part in (head, tail):
+            for m in part:
+                c = self._pick(m.terms, frozenset({"country", "adj", "seat"}))
+                if c is not None:
+                    explicit = c.country
+                    break
+            if explicit:
+                break
+        if head_actor_country and head_actor_country not in _TRANSNATIONAL:
+            country = head_actor_country
+        elif explicit:
+            country = explicit
+        elif actor is not None:
+            country = actor[0].country
+        else:
+            for m in head:  # a modifier ("Iran-backed") still says something when nothing else does
+                a = self._pick(m.terms, frozenset({"actor"}))
+                if a is not None:
+                    country = self._row(a.actor or "", on)[0].country
+                    break
+        if country == "":
+            country = None
+
+        if country is None and sector is None and actor is None and not generic:
+            return None
+
+        name, kb_id = None, None
+        if actor is not None:
+            row, ok = actor
+            name, kb_id = row.name, row.kb_id
+            conf = 0.95 if ok else 0.7
+            if row.country and country and row.country != country and row.country not in _TRANSNATIONAL:
+                conf = 0.75
+        elif country is not None and sector is not None:
+            conf = 0.9 if sector_from in ("role", "seat") else 0.8
+            name = self._unknown_name(text, toks, matches, cut)
+        elif country is not None:
+            only_adj = all(self._pick(m.terms, frozenset({"country", "seat"})) is None for m in matches)
+            conf = 0.7 if only_adj else 0.9
+            name = self.index.country_names.get(country) if not only_adj else None
+        elif sector is not None:
+            conf = 0.6 if sector_from == "role" else 0.5
+            name = self._unknown_name(text, toks, matches, cut)
+        else:
+            conf = 0.3
+        lead = 1 if toks[0].fold == "the" and len(toks) > 1 else 0
+        s0 = toks[lead].start
+        e0 = toks[-1].end
+        return Entity(text=text, name=name, country=country, sector=sector, kb_id=kb_id,
+                      span=Span(start=start + s0, end=start + e0, text=text[s0:e0]), confidence=conf)
+
+    @staticmethod
+    def _is_modifier_suffix(toks: list[Token], k: int) -> bool:
+        """True for the "led" of "Saudi-led": joined to the previous word by a hyphen."""
+        return toks[k].fold in _MODIFIER_SUFFIX and toks[k].start - toks[k - 1].end == 1
+
+    @staticmethod
+    def _unknown_name(text: str, toks: list[Token], matches: list[_Match], cut: int) -> str | None:
+        """The trailing run of capitalised, unmatched tokens of the head: the unknown person's name."""
+        covered = set()
+        for m in matches:
+            covered.update(range(m.i, m.j))
+        k = cut - 1
+        end = k
+        while k >= 0 and k not in covered and toks[k].surface[:1].isupper():
+            k -= 1
+        if k == end:
+            return None
+        return text[toks[k + 1].start:toks[end].end]
+
+    def find(self, text: str, *, offset: int = 0, on: dt.date | None = None) -> list[Entity]:
+        """Every knowledge-base mention in ``text`` (named actors, countries, demonyms, capitals).
+
+        Longest match wins and mentions do not overlap. Role words alone ("police") are not mentions here; use
+        :meth:`resolve` on a noun phrase for those. Spans are shifted by ``offset``.
+
+        >>> r = ActorResolver().initialize()
+        >>> [(e.span.text, e.code) for e in r.find("Tehran said the U.S. and the UN were wrong.")]
+        [('Tehran', 'IRN GOV'), ('U.S.', 'USA'), ('UN', 'IGO')]
+        """
+        if not isinstance(text, str):
+            raise DetenteError("E305", kind=type(text).__name__)
+        toks = tokenize(text)
+        out: list[Entity] = []
+        for m in self._match(toks):
+            a = self._pick(m.terms, frozenset({"actor"}))
+            s, e = toks[m.i].start, toks[m.j - 1].end
+            if a is not None:
+                row, ok = self._row(a.actor or "", on)
+                sector = row.sector if ok or row.type != "person" else "ELI"
+                ent = Entity(text=text[s:e], name=row.name, country=row.country, sector=sector, kb_id=row.kb_id,
+                             confidence=0.9 if ok else 0.65)
+            else:
+                c = self._pick(m.terms, frozenset({"country", "seat", "adj"}))
+                if c is None:
+                    continue
+                conf = {"country": 0.85, "seat": 0.7, "adj": 0.6}[c.kind]
+                ent = Entity(text=text[s:e], name=c.label, country=c.country, sector=c.sector, confidence=conf)
+            if ent.confidence >= self.min_score:
+                ent.span = Span(start=offset + s, end=offset + e, text=text[s:e])
+                out.append(ent)
+        return out
+
+    def country_code(self, name: str) -> str | None:
+        """The country code a name, demonym, capital or code stands for, or None.
+
+        >>> ActorResolver().country_code("Burma")
+        'MMR'
+        """
+        if not isinstance(name, str):
+            raise DetenteError("E305", kind=type(name).__name__)
+        stripped = name.strip()
+        if len(stripped) == 3 and stripped.isupper() and stripped in self.index.codes:
+            return stripped
+        toks = tokenize(stripped)
+        if toks and toks[0].fold == "the" and len(toks) > 1:
+            toks = toks[1:]
+        if not toks:
+            return None
+        for bucket in (self.index.cs.get(tuple(t.surface for t in toks)),
+                       self.index.ci.get(tuple(t.fold for t in toks))):
+            if bucket:
+                c = self._pick(bucket, frozenset({"country", "adj", "seat"}))
+                if c is not None:
+                    return c.country
+                a = self._pick(bucket, frozenset({"actor"}))
+                if a is not None:
+                    row = self.index.actors[a.actor or ""][-1]
+                    if row.country and row.country not in _TRANSNATIONAL and row.type != "igo":
+                        return row.country
+        return None
+
+
+__all__ = ["ActorResolver", "key"]

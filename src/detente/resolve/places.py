@@ -1,0 +1,263 @@
+"""Toponym resolution: the mentions of one document, resolved jointly against the gazetteer.
+
+Each candidate gets a score from a few transparent features (see docs/places.md):
+
+* prior: log population, feature type (country > continent > admin1/region > capital > admin2 > town), a penalty
+  when a town only matches through one of its alternate names ("Africa" is also a name of Mahdia, Tunisia);
+* qualifier: "Alexandria, Louisiana", "Paris, Texas", "Pandi (Bulacan)": a candidate inside the named region or
+  country gets a large bonus;
+* document context: countries and admin1 regions named elsewhere in the document (directly, or as the region of
+  another resolved place), plus ``context_countries`` from the caller; the mention's own vote is left out;
+* proximity: candidates near other resolved places of the document (local news names nearby towns).
+
+Scores are computed in rounds: round one without document context, then with the context of the previous
+round's choices. No country is favoured unless the document (or the caller) names it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..errors import DetenteError
+from ..schema import Place, Span
+from .gazetteer import FEATURE_PRECISION, Candidate, Gazetteer, normalize
+
+_FEATURE_BONUS = {"PCLI": 2.2, "PCLD": 1.2, "PCLF": 1.2, "PCLS": 1.2, "PCLIX": 1.0, "TERR": 1.0, "CONT": 2.0,
+                  "ADM1": 1.3, "RGN": 1.1, "PEN": 1.0, "SEA": 1.0, "GULF": 1.0, "STRT": 1.0, "PPLC": 0.8,
+                  "PPLA": 0.4, "ADM2": 0.2}
+_QUALIFIER = re.compile(r"\s*(?:,|\()\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?[A-Z][\w.'’-]*\.?){0,3})")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_GENERIC_TAIL = re.compile(
+    r"\s+(?:province|region|state|governorate|district|city|oblast|prefecture|county|department|area|"
+    r"territory|municipality|town|village)$", re.I)
+_LEADING = re.compile(r"^(?:the|greater|downtown|northern|southern|eastern|western|central)\s+", re.I)
+_EARTH_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km.
+
+    >>> round(haversine_km(0, 0, 0, 1))
+    111
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(slots=True)
+class _Mention:
+    text: str
+    start: int
+    end: int
+    candidates: list[Candidate]
+    prior: list[float]
+    in_qualifier: list[bool]
+    choice: int = -1
+    score: float = 0.0
+    margin: float = 0.0
+
+
+class PlaceResolver:
+    """Resolve the toponym mentions of a document to places.
+
+    Parameters
+    ----------
+    gazetteer
+        A :class:`Gazetteer` (default: the default index).
+    context_weight, region_weight, proximity_weight, qualifier_weight
+        Feature weights (defaults set on the dev geo sets; see docs/places.md).
+    rounds
+        Context rounds after the first, context-free one.
+
+    Examples
+    --------
+    >>> from detente.resolve.gazetteer import tiny_state
+    >>> r = PlaceResolver(gazetteer=Gazetteer.from_state(tiny_state())).initialize()
+    >>> text = "Springfield, Illinois"
+    >>> r.resolve([("Springfield", 0, 11)], text=text)[0].admin1
+    'Illinois'
+    """
+
+    def __init__(self, *, gazetteer: Gazetteer | None = None, context_weight: float = 3.0,
+                 region_weight: float = 1.5, proximity_weight: float = 1.2, qualifier_weight: float = 6.0,
+                 rounds: int = 2) -> None:
+        self.gazetteer = gazetteer
+        self.context_weight = context_weight
+        self.region_weight = region_weight
+        self.proximity_weight = proximity_weight
+        self.qualifier_weight = qualifier_weight
+        self.rounds = rounds
+
+    def initialize(self) -> PlaceResolver:
+        if self.gazetteer is None:
+            self.gazetteer = Gazetteer()
+        self.gazetteer.initialize()
+        return self
+
+    @property
+    def gaz(self) -> Gazetteer:
+        if self.gazetteer is None:
+            self.initialize()
+        assert self.gazetteer is not None
+        return self.gazetteer
+
+    # ----------------------------------------------------------------------------------------------------------
+
+    def candidates_for(self, name: str) -> list[Candidate]:
+        """Candidates for a mention text, trying light variants ("Idlib province" -> "Idlib", "Iran's" -> "Iran")."""
+        gaz = self.gaz
+        name = _POSSESSIVE.sub("", name.strip()).strip(" ,.;:")
+        cands = gaz.candidates(name)
+        if cands:
+            return cands
+        for pattern in (_LEADING, _GENERIC_TAIL):
+            short = pattern.sub("", name)
+            if short != name and short:
+                cands = gaz.candidates(short)
+                if cands:
+                    return cands
+        return []
+
+    def _qualifier_of(self, mention: str, start: int, end: int, text: str | None) -> list[Candidate]:
+        """Regions a mention is qualified by: "Paris, Texas" (inside the mention or right after it)."""
+        gaz = self.gaz
+        parts = mention.split(",", 1)
+        tail = parts[1].strip() if len(parts) == 2 else None
+        if tail is None and text is not None:
+            m = _QUALIFIER.match(text, end)
+            if m:
+                tail = m.group(1)
+        if not tail:
+            return []
+        words = tail.split()
+        for n in range(len(words), 0, -1):
+            hits = [c for c in gaz.qualifier(" ".join(words[:n])) if c.feature_code != "CONT"]
+            if hits:
+                return hits
+        return []
+
+    def _prior(self, c: Candidate) -> float:
+        score = math.log10(c.population + 10) / 3.0 + _FEATURE_BONUS.get(c.feature_code, 0.0)
+        if c.alternate and c.feature_class == "P":
+            score -= 1.5
+        if c.lat is None:
+            score -= 1.0
+        return score
+
+    def resolve(self, mentions: Sequence[tuple[str, int, int]], *, text: str | None = None,
+                context_countries: Mapping[str, float] | None = None) -> list[Place | None]:
+        """Resolve all toponym mentions of one document jointly.
+
+        Parameters
+        ----------
+        mentions
+            ``(mention text, start, end)`` with offsets into ``text`` (when given).
+        text
+            The document text: used to read qualifiers ("Alexandria, La.").
+        context_countries
+            ISO3 code -> weight (0..1) the caller already knows the document is about.
+
+        Returns
+        -------
+        list
+            One :class:`~detente.schema.Place` or ``None`` (no candidate) per mention, in order.
+        """
+        self.initialize()
+        items: list[_Mention] = []
+        for raw, start, end in mentions:
+            if text is not None and not (0 <= start <= end <= len(text)):
+                raise DetenteError("E405", start=start, end=end, n=len(text))
+            main = raw.split(",", 1)[0] if "," in raw else raw
+            cands = self.candidates_for(main) if main.strip() else []
+            qual = self._qualifier_of(raw, start, end, text) if cands else []
+            q_regions = {q.region for q in qual if q.feature_code in ("ADM1", "ADM2") and q.region}
+            q_codes = {q.admin1_code for q in qual if q.admin1_code and q.feature_code == "ADM1"}
+            q_countries = {q.country for q in qual if q.feature_code.startswith("PCL") and q.country}
+            inq = [bool((c.region in q_regions or (c.admin1_code and c.admin1_code in q_codes)
+                         or c.country in q_countries) and c.feature_code not in ("PCLI", "CONT")
+                        and c.row not in {q.row for q in qual}) for c in cands]
+            items.append(_Mention(raw, start, end, cands, [self._prior(c) for c in cands], inq))
+
+        external = {k.upper(): float(v) for k, v in (context_countries or {}).items()}
+        self._round(items, external, None)
+        for _ in range(self.rounds):
+            self._round(items, external, items)
+        return [self._place(m) for m in items]
+
+    def _round(self, items: list[_Mention], external: dict[str, float], context: list[_Mention] | None) -> None:
+        votes: Counter[str] = Counter()
+        regions: Counter[str] = Counter()
+        own: list[tuple[str | None, str | None]] = []
+        points: list[tuple[int, float, float]] = []
+        if context is not None:
+            for i, m in enumerate(context):
+                if m.choice < 0:
+                    own.append((None, None))
+                    continue
+                c = m.candidates[m.choice]
+                weight = 2.0 if c.feature_code.startswith("PCL") else 1.0
+                if c.country:
+                    votes[c.country] += weight
+                reg = c.region if c.feature_code in ("ADM1", "PPL", "PPLA", "PPLC", "PPLX", "ADM2") else None
+                if reg:
+                    regions[reg] += 1
+                own.append((c.country, reg))
+                if c.lat is not None and c.precision == "city":
+                    points.append((i, c.lat, c.lon))
+        for i, m in enumerate(items):
+            if not m.candidates:
+                continue
+            ctx = votes.copy()
+            reg = regions.copy()
+            if context is not None and own[i][0]:
+                ctx[own[i][0]] -= 2.0 if m.candidates[m.choice].feature_code.startswith("PCL") else 1.0
+            if context is not None and own[i][1]:
+                reg[own[i][1]] -= 1
+            total = sum(v for v in ctx.values() if v > 0) or 1.0
+            key = normalize(m.text)
+            scores = []
+            for j, c in enumerate(m.candidates):
+                s = m.prior[j]
+                if m.in_qualifier[j]:
+                    s += self.qualifier_weight
+                if c.country:
+                    share = max(ctx.get(c.country, 0.0), 0.0) / total
+                    s += self.context_weight * max(share, external.get(c.country, 0.0))
+                if c.region and reg.get(c.region, 0) > 0 and not c.feature_code.startswith("PCL"):
+                    s += self.region_weight
+                if points and c.lat is not None and c.precision == "city":
+                    near = min((haversine_km(c.lat, c.lon, la, lo) for k, la, lo in points
+                                if k != i and normalize(items[k].text) != key), default=1e9)
+                    if near < 150:
+                        s += self.proximity_weight
+                    elif near < 400:
+                        s += self.proximity_weight / 2
+                scores.append(s)
+            best = max(range(len(scores)), key=scores.__getitem__)
+            ranked = sorted(scores, reverse=True)
+            m.choice, m.score = best, scores[best]
+            m.margin = ranked[0] - ranked[1] if len(ranked) > 1 else 5.0
+
+    def _place(self, m: _Mention) -> Place | None:
+        if m.choice < 0:
+            return None
+        c = m.candidates[m.choice]
+        conf = 1.0 / (1.0 + math.exp(-(m.margin - 0.5)))
+        return Place(name=c.name, geonames_id=c.geonames_id, lat=c.lat, lon=c.lon, admin1=c.admin1,
+                     admin1_code=c.admin1_code, country=c.country, feature_code=c.feature_code,
+                     precision=FEATURE_PRECISION.get(c.feature_code, "city"),
+                     span=Span(start=m.start, end=m.end, text=m.text), confidence=round(conf, 3))
+
+    def place_for_country(self, iso3: str) -> Place:
+        """The country as a Place (precision ``country``); DetenteError E406 for an unknown code."""
+        c = self.gaz.country(iso3)
+        if c is None:
+            raise DetenteError("E406", code=iso3)
+        return Place(name=c.name, geonames_id=c.geonames_id, lat=c.lat, lon=c.lon, country=c.country,
+                     feature_code=c.feature_code, precision="country", confidence=1.0)

@@ -1,0 +1,480 @@
+"""The backend-neutral store: every query is written once here; DuckDB and PostgreSQL supply a connection.
+
+Subclasses implement five primitives (``_connect``, ``_execute``, ``_executemany``, ``_fetchall``, ``_fetch_df``)
+and SQL is written with ``?`` placeholders (PostgresStore rewrites them to ``%s``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+
+from ..errors import DetenteError
+from ..schema import Article, CodedArticle, Event, Reject
+from .flat import ENTITY_COLUMNS, FLAT_COLUMNS, entity_rows, flatten
+from .migrate import latest_version, load_migrations, split_statements
+
+log = logging.getLogger(__name__)
+
+EVENT_TABLES = {"events": "event_entities", "canonical_events": "canonical_entities"}
+
+_INT_COLS = {
+    "quad_class", "location_geonames_id", "killed_low", "killed_best", "killed_high", "injured_low",
+    "injured_best", "injured_high", "evidence_start", "evidence_end", "n_sources",
+}
+_FLOAT_COLS = {"intensity", "location_lat", "location_lon", "confidence", "type_confidence"}
+_DATE_COLS = {"date", "published"}
+_BOOL_COLS = {"date_inferred"}
+
+_ARTICLE_COLS = ("id", "title", "published", "source", "url", "language", "origin", "text", "meta", "warnings",
+                 "n_events", "stored_at")
+_ENTITY_TABLE_COLS = ("article_id", "pos", "text", "name", "country", "sector", "kb_id", "span_start", "span_end",
+                      "confidence")
+_PLACE_COLS = ("article_id", "pos", "name", "geonames_id", "lat", "lon", "admin1", "admin1_code", "country",
+               "feature_code", "precision", "span_start", "span_end", "confidence")
+_REJECT_COLS = ("id", "origin", "code", "reason", "raw", "created", "stored_at")
+
+
+def _insert_sql(table: str, cols: Sequence[str], conflict: str = "") -> str:
+    return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+            + (f" ON CONFLICT ({conflict}) DO NOTHING RETURNING {conflict}" if conflict else ""))
+
+
+_EVENT_COLS = (*FLAT_COLUMNS, "record")
+_SQL = {
+    "article": _insert_sql("articles", _ARTICLE_COLS, "id"),
+    "reject": _insert_sql("rejects", _REJECT_COLS, "id"),
+    "entities": _insert_sql("entities", _ENTITY_TABLE_COLS),
+    "places": _insert_sql("places", _PLACE_COLS),
+    **{t: _insert_sql(t, _EVENT_COLS) for t in EVENT_TABLES},
+    **{e: _insert_sql(e, ENTITY_COLUMNS) for e in EVENT_TABLES.values()},
+}
+
+
+def _utc(ts: dt.datetime | None) -> dt.datetime | None:
+    """Naive timestamps are taken as UTC (never as the machine's local time)."""
+    if ts is not None and ts.tzinfo is None:
+        return ts.replace(tzinfo=dt.timezone.utc)
+    return ts
+
+
+def _as_date(name: str, value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DetenteError("E206", name=name, value=value, detail="expected a date as YYYY-MM-DD") from None
+
+
+def _like(value: str) -> str:
+    """A case-insensitive substring pattern with LIKE wildcards in the user's text escaped."""
+    esc = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{esc}%"
+
+
+class Store:
+    """Articles, events, entities, places, rejects and linked (canonical) events in one database.
+
+    Use :func:`detente.store.open_store` rather than the subclasses. A store is a context manager; every write
+    method is one transaction.
+
+    Examples
+    --------
+    >>> from detente.store import open_store
+    >>> with open_store(":memory:") as store:
+    ...     store.stats()["articles"]
+    0
+    """
+
+    dialect = "generic"
+
+    def __init__(self, *, target: str, read_only: bool = False) -> None:
+        self.target = target
+        self.read_only = read_only
+        self._conn: Any = None
+
+    # --- backend primitives ------------------------------------------------------------------------------------
+    def _connect(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:  # pragma: no cover
+        raise NotImplementedError
+
+    def _fetch_df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _json(self, value: Any) -> Any:
+        """A value for a JSON column; ``value`` is a JSON text."""
+        return value
+
+    def _lock_migrations(self) -> None:
+        """Serialise concurrent migrators (PostgreSQL); DuckDB already has a single writer."""
+
+    # --- lifecycle ---------------------------------------------------------------------------------------------
+    def initialize(self) -> Store:
+        """Connect and bring the schema up to date (read-only: check it is up to date)."""
+        if self._conn is None:
+            self._conn = self._connect()
+            self._migrate()
+        return self
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None
+
+    def __enter__(self) -> Store:
+        return self.initialize()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(target={self.target!r}, read_only={self.read_only})"
+
+    @contextmanager
+    def _tx(self) -> Iterator[None]:
+        self._execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self._execute("ROLLBACK")
+            raise
+        else:
+            self._execute("COMMIT")
+
+    # --- migrations --------------------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        """The highest migration applied to this database (0 when none)."""
+        try:
+            rows = self._fetchall("SELECT max(version) FROM schema_migrations")
+        except Exception:  # table missing: a fresh database (or not a detente store)
+            return 0
+        return int(rows[0][0] or 0)
+
+    def _migrate(self) -> None:
+        expected = latest_version()
+        if self.read_only:
+            found = self.schema_version()
+            if found > expected:
+                raise DetenteError("E203", target=self.target, found=found, expected=expected)
+            if found < expected:
+                raise DetenteError("E205", target=self.target, found=found, expected=expected)
+            return
+        self._execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                      "name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)")
+        with self._tx():
+            self._lock_migrations()
+            found = self.schema_version()
+            if found > expected:
+                raise DetenteError("E203", target=self.target, found=found, expected=expected)
+            for mig in load_migrations():
+                if mig.version <= found:
+                    continue
+                try:
+                    for stmt in split_statements(mig.sql, self.dialect):
+                        self._execute(stmt)
+                    self._execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                                  (mig.version, mig.name, dt.datetime.now(dt.timezone.utc)))
+                except DetenteError:
+                    raise
+                except Exception as exc:
+                    raise DetenteError("E207", name=mig.name, detail=exc, version=found) from exc
+                log.info("store %s: applied migration %s", self.target, mig.name)
+
+    # --- writes ------------------------------------------------------------------------------------------------
+    def has_article(self, article_id: str) -> bool:
+        """True when the article is stored (its events with it)."""
+        return bool(self._fetchall("SELECT 1 FROM articles WHERE id = ? LIMIT 1", (article_id,)))
+
+    def write(self, coded: CodedArticle) -> bool:
+        """Store one coded article with its events, entities and places in one transaction.
+
+        Returns False, writing nothing, when the article id is already stored. A failure part-way leaves
+        nothing of the article behind and raises ``DetenteError`` (E208).
+        """
+        art = coded.article
+        now = dt.datetime.now(dt.timezone.utc)
+        events = self._unique(coded.events, art.id)
+        try:
+            with self._tx():
+                inserted = self._fetchall(_SQL["article"], (
+                    art.id, art.title, _utc(art.published), art.source, art.url, art.language, art.origin, art.text,
+                    self._json(json.dumps(art.meta, ensure_ascii=False, default=str)),
+                    self._json(json.dumps(coded.warnings, ensure_ascii=False)), len(events), now,
+                ))
+                if not inserted:
+                    return False
+                self._insert_events("events", events)
+                self._insert_entities(art.id, coded)
+                self._insert_places(art.id, coded)
+        except DetenteError:
+            raise
+        except Exception as exc:
+            raise DetenteError("E208", article_id=art.id, detail=f"{type(exc).__name__}: {exc}") from exc
+        return True
+
+    def write_many(self, coded: Iterable[CodedArticle]) -> int:
+        """Write several coded articles (each its own transaction); the number newly stored."""
+        return sum(1 for c in coded if self.write(c))
+
+    @staticmethod
+    def _unique(events: Sequence[Event], article_id: str) -> list[Event]:
+        seen: set[str] = set()
+        out = []
+        for ev in events:
+            if ev.id in seen:
+                log.warning("article %s: duplicate event id %s dropped", article_id, ev.id)
+                continue
+            seen.add(ev.id)
+            out.append(ev)
+        return out
+
+    def _event_row(self, ev: Event) -> tuple[Any, ...]:
+        flat = flatten(ev)
+        return (*(flat[c] for c in FLAT_COLUMNS), self._json(ev.model_dump_json(exclude_defaults=False)))
+
+    def _insert_events(self, table: str, events: Sequence[Event]) -> None:
+        if not events:
+            return
+        self._executemany(_SQL[table], [self._event_row(ev) for ev in events])
+        ent_rows = [row for ev in events for row in entity_rows(ev)]
+        if ent_rows:
+            self._executemany(_SQL[EVENT_TABLES[table]], ent_rows)
+
+    def _insert_entities(self, article_id: str, coded: CodedArticle) -> None:
+        rows = [(article_id, i, e.text, e.name, e.country, e.sector, e.kb_id,
+                 e.span.start if e.span else None, e.span.end if e.span else None, e.confidence)
+                for i, e in enumerate(coded.entities)]
+        if rows:
+            self._executemany(_SQL["entities"], rows)
+
+    def _insert_places(self, article_id: str, coded: CodedArticle) -> None:
+        rows = [(article_id, i, p.name, p.geonames_id, p.lat, p.lon, p.admin1, p.admin1_code, p.country,
+                 p.feature_code, p.precision, p.span.start if p.span else None, p.span.end if p.span else None,
+                 p.confidence)
+                for i, p in enumerate(coded.places)]
+        if rows:
+            self._executemany(_SQL["places"], rows)
+
+    def write_reject(self, reject: Reject) -> bool:
+        """Store a rejected input record; False when a reject with that id is already stored."""
+        with self._tx():
+            rows = self._fetchall(_SQL["reject"], (
+                reject.id, reject.origin, reject.code, reject.reason, reject.raw, _utc(reject.created),
+                dt.datetime.now(dt.timezone.utc),
+            ))
+        return bool(rows)
+
+    def set_links(self, links: Iterable[tuple[str, str | None, str | None, str | None]]) -> None:
+        """Set (event_id, canonical_id, episode_id, responds_to) on report-level events, in one transaction."""
+        rows = [(c, e, r, ev_id) for ev_id, c, e, r in links]
+        if not rows:
+            return
+        with self._tx():
+            self._executemany("UPDATE events SET canonical_id = ?, episode_id = ?, responds_to = ? WHERE id = ?",
+                              rows)
+
+    def write_canonical(self, events: list[Event]) -> None:
+        """Store merged events (``Event.id`` = canonical id), replacing rows with the same id."""
+        events = self._unique(events, "<canonical>")
+        if not events:
+            return
+        ids = [(ev.id,) for ev in events]
+        with self._tx():
+            self._executemany("DELETE FROM canonical_entities WHERE event_id = ?", ids)
+            self._executemany("DELETE FROM canonical_events WHERE id = ?", ids)
+            self._insert_events("canonical_events", events)
+
+    # --- reads -------------------------------------------------------------------------------------------------
+    def _where(self, table: str, *, actor: str | None = None, country: str | None = None,
+               event_type: str | None = None, since: Any = None, until: Any = None, text: str | None = None,
+               article_id: str | None = None) -> tuple[str, list[Any]]:
+        ent = EVENT_TABLES[table]
+        conds: list[str] = []
+        params: list[Any] = []
+        if actor:
+            conds.append(f"EXISTS (SELECT 1 FROM {ent} x WHERE x.event_id = e.id AND x.role IN ('actor', 'recipient')"
+                         " AND (lower(x.name) LIKE ? ESCAPE '\\' OR lower(x.text) LIKE ? ESCAPE '\\'))")
+            params += [_like(actor)] * 2
+        if country:
+            codes = [c.strip().upper() for c in country.split(",") if c.strip()]
+            marks = ", ".join("?" * len(codes))
+            conds.append(f"EXISTS (SELECT 1 FROM {ent} x WHERE x.event_id = e.id AND x.role IN ('actor', 'recipient')"
+                         f" AND x.country IN ({marks}))")
+            params += codes
+        if event_type:
+            types = [t.strip().upper() for t in event_type.split(",") if t.strip()]
+            conds.append(f"e.event_type IN ({', '.join('?' * len(types))})")
+            params += types
+        d_since, d_until = _as_date("since", since), _as_date("until", until)
+        if d_since and d_until and d_since > d_until:
+            raise DetenteError("E206", name="since", value=str(d_since), detail=f"it is after until={d_until}")
+        if d_since:
+            conds.append("e.date >= ?")
+            params.append(d_since)
+        if d_until:
+            conds.append("e.date <= ?")
+            params.append(d_until)
+        if text:
+            conds.append("lower(e.evidence_text) LIKE ? ESCAPE '\\'")
+            params.append(_like(text))
+        if article_id:
+            conds.append("e.article_id = ?")
+            params.append(article_id)
+        return (" WHERE " + " AND ".join(conds)) if conds else "", params
+
+    @staticmethod
+    def _limit(limit: int | None) -> str:
+        if limit is None:
+            return ""
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+            raise DetenteError("E206", name="limit", value=limit, detail="expected a whole number >= 0")
+        return f" LIMIT {int(limit)}"
+
+    def _select_events(self, table: str, limit: int | None, filters: dict[str, Any]) -> list[Event]:
+        where, params = self._where(table, **filters)
+        sql = (f"SELECT e.id, e.record, e.canonical_id, e.episode_id, e.responds_to FROM {table} e{where}"
+               f" ORDER BY e.date NULLS LAST, e.id{self._limit(limit)}")
+        out = []
+        for ev_id, record, canonical_id, episode_id, responds_to in self._fetchall(sql, params):
+            try:
+                ev = (Event.model_validate_json(record) if isinstance(record, (str, bytes))
+                      else Event.model_validate(record))
+            except ValueError as exc:
+                raise DetenteError("E212", table=table, id=ev_id, detail=exc) from exc
+            if table == "events":  # links live in columns (set_links updates them without rewriting the record)
+                ev.canonical_id, ev.episode_id, ev.responds_to = canonical_id, episode_id, responds_to
+            out.append(ev)
+        return out
+
+    def events(self, *, actor: str | None = None, country: str | None = None, event_type: str | None = None,
+               since: dt.date | str | None = None, until: dt.date | str | None = None, text: str | None = None,
+               article_id: str | None = None, limit: int | None = None) -> list[Event]:
+        """Report-level events as full records, oldest first (undated last), then by id.
+
+        ``actor``: case-insensitive substring of an actor's or recipient's name or text. ``country``: ISO3 code of
+        an actor or recipient (comma-separated for several). ``event_type``: PLOVER type (comma-separated for
+        several). ``since``/``until``: inclusive bounds on the event date. ``text``: substring of the evidence
+        sentence.
+        """
+        return self._select_events("events", limit, dict(
+            actor=actor, country=country, event_type=event_type, since=since, until=until, text=text,
+            article_id=article_id))
+
+    def events_df(self, *, actor: str | None = None, country: str | None = None, event_type: str | None = None,
+                  since: dt.date | str | None = None, until: dt.date | str | None = None, text: str | None = None,
+                  article_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
+        """The same selection as :meth:`events` as a DataFrame of flat columns (``FLAT_COLUMNS``; no record)."""
+        return self._frame("events", limit, dict(
+            actor=actor, country=country, event_type=event_type, since=since, until=until, text=text,
+            article_id=article_id))
+
+    def canonical_events(self, *, country: str | None = None, since: dt.date | str | None = None,
+                         until: dt.date | str | None = None, event_type: str | None = None,
+                         actor: str | None = None, text: str | None = None,
+                         limit: int | None = None) -> list[Event]:
+        """Merged events written by linking (same filters as :meth:`events`)."""
+        return self._select_events("canonical_events", limit, dict(
+            actor=actor, country=country, event_type=event_type, since=since, until=until, text=text))
+
+    def canonical_events_df(self, *, country: str | None = None, since: dt.date | str | None = None,
+                            until: dt.date | str | None = None, event_type: str | None = None,
+                            actor: str | None = None, text: str | None = None,
+                            limit: int | None = None) -> pd.DataFrame:
+        """Merged events as flat columns."""
+        return self._frame("canonical_events", limit, dict(
+            actor=actor, country=country, event_type=event_type, since=since, until=until, text=text))
+
+    def _frame(self, table: str, limit: int | None, filters: dict[str, Any]) -> pd.DataFrame:
+        where, params = self._where(table, **filters)
+        cols = ", ".join(f"e.{c}" for c in FLAT_COLUMNS)
+        df = self._fetch_df(f"SELECT {cols} FROM {table} e{where} ORDER BY e.date NULLS LAST, e.id"
+                            f"{self._limit(limit)}", params)
+        return _coerce(df)
+
+    def articles(self, *, limit: int | None = None) -> list[Article]:
+        """Stored articles, by publication time (unknown last), then id."""
+        rows = self._fetchall("SELECT id, text, title, published, source, url, language, origin, meta FROM articles"
+                              f" ORDER BY published NULLS LAST, id{self._limit(limit)}")
+        out = []
+        for id_, text, title, published, source, url, language, origin, meta in rows:
+            if isinstance(meta, (str, bytes)):
+                meta = json.loads(meta)
+            out.append(Article(id=id_, text=text, title=title, published=published, source=source, url=url,
+                               language=language or "en", origin=origin, meta=meta or {}))
+        return out
+
+    def article_sources(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Article id -> outlet name, for exports that name the source (all articles when ``ids`` is None)."""
+        rows = self._fetchall("SELECT id, source FROM articles WHERE source IS NOT NULL")
+        wanted = set(ids) if ids is not None else None
+        return {i: s for i, s in rows if wanted is None or i in wanted}
+
+    def rejects(self) -> list[Reject]:
+        rows = self._fetchall("SELECT id, origin, code, reason, raw, created FROM rejects ORDER BY stored_at, id")
+        return [Reject(id=i, origin=o, code=c, reason=r, raw=raw, created=cr) for i, o, c, r, raw, cr in rows]
+
+    def stats(self, *, top: int = 10) -> dict[str, Any]:
+        """Counts for a summary: totals, events by type, top actor->recipient pairs, rejects by code, date range."""
+        def count(table: str) -> int:
+            return int(self._fetchall(f"SELECT count(*) FROM {table}")[0][0])
+
+        first, last = self._fetchall("SELECT min(date), max(date) FROM events")[0]
+        return {
+            "articles": count("articles"),
+            "events": count("events"),
+            "rejects": count("rejects"),
+            "canonical_events": count("canonical_events"),
+            "entities": count("entities"),
+            "places": count("places"),
+            "linked_events": int(self._fetchall(
+                "SELECT count(*) FROM events WHERE canonical_id IS NOT NULL")[0][0]),
+            "first_date": first.isoformat() if first else None,
+            "last_date": last.isoformat() if last else None,
+            "events_by_type": {t: int(n) for t, n in self._fetchall(
+                "SELECT event_type, count(*) AS n FROM events GROUP BY event_type ORDER BY n DESC, event_type")},
+            "top_dyads": [{"actor": a, "recipient": r, "events": int(n)} for a, r, n in self._fetchall(
+                "SELECT actor_name, recipient_name, count(*) AS n FROM events WHERE actor_name IS NOT NULL AND "
+                "recipient_name IS NOT NULL GROUP BY actor_name, recipient_name ORDER BY n DESC, actor_name, "
+                f"recipient_name LIMIT {int(top)}")],
+            "rejects_by_code": {c: int(n) for c, n in self._fetchall(
+                "SELECT code, count(*) AS n FROM rejects GROUP BY code ORDER BY n DESC, code")},
+            "schema_version": self.schema_version(),
+            "backend": self.dialect,
+        }
+
+
+def _coerce(df: pd.DataFrame) -> pd.DataFrame:
+    """The same dtypes from every backend: nullable ints, floats, booleans, datetime64 dates, strings as object."""
+    for col in df.columns:
+        if col in _INT_COLS:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+        elif col in _FLOAT_COLS:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+        elif col in _DATE_COLS:
+            df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]")
+        elif col in _BOOL_COLS:
+            df[col] = df[col].astype("boolean")
+        else:
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df

@@ -1,0 +1,50 @@
+"""DuckDB backend: one file (or ``:memory:``), one writer process at a time, any number of read-only readers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ..errors import DetenteError
+from .base import Store
+
+
+class DuckDBStore(Store):
+    """A store in a DuckDB file. ``read_only=True`` lets queries run while another process writes elsewhere."""
+
+    dialect = "duckdb"
+
+    def _connect(self) -> Any:
+        memory = self.target == ":memory:"
+        if not memory:
+            path = Path(self.target)
+            if self.read_only and not path.exists():
+                raise DetenteError("E204", path=self.target)
+            if not self.read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(self.target, read_only=self.read_only and not memory)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise DetenteError("E201", path=self.target, detail=str(exc).splitlines()[0]) from exc
+            raise DetenteError("E200", target=self.target, detail=exc) from exc
+        except duckdb.Error as exc:
+            raise DetenteError("E200", target=self.target, detail=exc) from exc
+        con.execute("SET TimeZone = 'UTC'")
+        return con
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._conn.execute(sql, list(params))
+
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._conn.executemany(sql, [list(r) for r in rows])
+
+    def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._conn.execute(sql, list(params)).fetchall()
+
+    def _fetch_df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        return self._conn.execute(sql, list(params)).df()
