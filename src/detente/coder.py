@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -33,6 +34,9 @@ from .schema import (Article, CodedArticle, Entity, Event, Evidence, Modality, P
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "his", "her", "their", "its"}
 LOCATIVE_PREPS = {"in", "near", "at", "inside", "within", "across", "outside", "around", "into", "on", "from"}
+PAIR_WORDS = re.compile(r"^(?:the )?(?:both|two) (?:nations|countries|sides|neighbou?rs|governments|states)$"
+                        r"|^(?:both|each other)$", re.I)
+INTERNATIONAL = {"IGO", "NGO", "UNO", "EUR", "MNC", "ISM", "IMG"}
 FACTUAL = {Modality.asserted, Modality.claimed}
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
 
@@ -108,7 +112,9 @@ class Coder:
     def _assemble(self, article: Article, docs: list[tuple[int, object]]) -> CodedArticle:
         pub = article.published_date
         warnings = [] if pub else ["W601 no publication date: relative dates are left unresolved"]
-        context = Counter(e.country for e in self.actors_.find(article.text, on=pub) if e.country)
+        context = Counter(e.country for e in self.actors_.find(article.text, on=pub) if e.country
+                          and len(e.country) == 3 and e.country not in INTERNATIONAL)
+        self._context = context
         entities: list[Entity] = []
         places: list[Place] = []
         drafts: list[Event] = []
@@ -125,6 +131,8 @@ class Coder:
                 when = event_date(whens, pub, trigger_start=trig_start)
                 on = when.date or pub
                 actor = self._entities(m.sources, doc, offset, on, last_actors)
+                if not actor and m.speaker:
+                    actor = self._entities(m.speaker, doc, offset, on, last_actors)
                 recipient = self._entities(m.targets, doc, offset, on, last_actors)
                 if actor:
                     last_actors = actor
@@ -142,10 +150,13 @@ class Coder:
         out: list[Entity] = []
         for r in roles:
             head = doc[r.head]
+            span = doc[r.start:r.end]
+            if PAIR_WORDS.search(span.text):
+                out.extend(self._pair(span, offset, on))  # "both nations": the article's two main countries
+                continue
             if head.lower_ in PRONOUNS and r.end - r.start == 1:
                 out.extend(last)  # "he said", "they struck": the actors of the previous event
                 continue
-            span = doc[r.start:r.end]
             start = offset + span.start_char
             ent = self.actors_.resolve(span.text, start=start, on=on)
             if ent is not None and (ent.country or ent.sector or ent.name):
@@ -154,6 +165,13 @@ class Coder:
         for e in out:
             uniq.setdefault((e.country, e.sector, e.name), e)
         return list(uniq.values())
+
+    def _pair(self, span, offset: int, on) -> list[Entity]:
+        top = [c for c, _ in self._context.most_common(2)]
+        if len(top) < 2:
+            return []
+        return [Entity(text=span.text, country=c, span=Span(start=offset + span.start_char,
+                       end=offset + span.end_char, text=span.text), confidence=0.5) for c in top]
 
     def _places(self, doc, offset: int, context: Counter) -> dict[int, Place | None]:
         ents = [e for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"}]
@@ -168,19 +186,15 @@ class Coder:
         if not sent_places:
             return None
         anchors = {m.trigger.head, doc[m.trigger.head].head.i}
-        best = None
         for ent in doc.ents:
             place = sent_places.get(ent.start)
             if place is None:
                 continue
             root = ent.root
             prep = root.head if root.dep_ == "pobj" else None
-            if prep is not None and prep.lower_ in LOCATIVE_PREPS and (prep.head.i in anchors or
-                                                                      _within(prep.head, anchors)):
+            if prep is not None and prep.lower_ in LOCATIVE_PREPS and prep.head.i in anchors:
                 return place
-            if best is None and root.dep_ not in {"nsubj", "poss", "nsubjpass"}:
-                best = place
-        return best
+        return None
 
     @staticmethod
     def _refine_location(event: Event, places: list[Place]) -> Event:
@@ -247,7 +261,7 @@ def _within(tok, anchors: set[int], depth: int = 3) -> bool:
     for _ in range(depth):
         if tok.i in anchors:
             return True
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return False
         tok = tok.head
     return tok.i in anchors
@@ -279,42 +293,71 @@ def _compatible(a: Event, b: Event) -> bool:
         return False
     if not (a.date_inferred or b.date_inferred) and a.date != b.date:
         return False
+    if a.mode and b.mode and a.mode != b.mode:
+        return False
     ca, cb = _countries(a.actor), _countries(b.actor)
     if ca and cb and not (ca & cb):
         return False
     ra, rb = _countries(a.recipient), _countries(b.recipient)
-    if ra and rb and not (ra & rb):
-        return False
-    return True
+    if ca and cb:  # two mentions with actors are one event only with the same recipients
+        return ra == rb
+    return not (ra and rb and not (ra & rb))
 
 
 def _merge(drafts: list[Event]) -> list[Event]:
-    """Mentions of one event within an article ("Pakistan's strikes in Iran" … "Thursday's strikes killed nine")
-    become one event: an event without actors joins the single compatible event; events with actors join when
-    type, date and actor countries agree."""
+    """Mentions of one event within an article become one event.
+
+    Mentions that name actors merge when type, mode, date and actor countries agree and their recipients are the
+    same. A mention without actors ("Thursday's strikes killed nine") then joins a compatible event of its own
+    sentence, else the nearest compatible event of the three sentences before it; with none, it stays alone (and is
+    dropped later unless ``keep_actorless``).
+    """
     merged: list[Event] = []
+    loose: list[Event] = []
     for ev in drafts:
-        matches = [i for i, m in enumerate(merged) if _compatible(m, ev)]
-        if not _has_actor(ev) and len(matches) != 1:
-            merged.append(ev)
+        if not _has_actor(ev):
+            loose.append(ev)
             continue
-        if not matches:
+        i = next((i for i, m in enumerate(merged) if _compatible(m, ev)), None)
+        if i is None:
             merged.append(ev)
-            continue
-        i = matches[-1]
-        merged[i] = _combine(merged[i], ev)
-    return merged
+        else:
+            merged[i] = _combine(merged[i], ev)
+    for ev in loose:
+        same = [i for i, m in enumerate(merged) if _compatible(m, ev) and _sentence_gap(m, ev) == 0]
+        before = sorted((i for i, m in enumerate(merged) if _compatible(m, ev) and 0 < _sentence_gap(m, ev) <= 3),
+                        key=lambda i: _sentence_gap(merged[i], ev))
+        pick = same[0] if same else (before[0] if before else None)
+        if pick is None:
+            merged.append(ev)
+        else:
+            merged[pick] = _combine(merged[pick], ev)
+    return sorted(merged, key=lambda e: (e.evidence.start, e.evidence.trigger.start if e.evidence.trigger else 0))
+
+
+def _sentence_gap(earlier: Event, later: Event) -> float:
+    """How far ``later``'s sentence comes after ``earlier``'s (0 = same sentence; inf if it comes before).
+    Measured in evidence sentences approximated by character distance (one sentence ~ 150 characters)."""
+    if later.evidence.start == earlier.evidence.start:
+        return 0
+    if later.evidence.start < earlier.evidence.start:
+        return float("inf")
+    return max(1, round((later.evidence.start - earlier.evidence.end) / 150) + 1)
 
 
 def _combine(a: Event, b: Event) -> Event:
+    if not _has_actor(a) and _has_actor(b):
+        a, b = b, a  # the mention that names its actors carries the evidence
     update: dict = {}
     if not a.actor and b.actor:
         update["actor"] = b.actor
     elif b.actor:
         update["actor"] = a.actor + [e for e in b.actor if (e.country, e.sector) not in
                                      {(x.country, x.sector) for x in a.actor}]
-    if not a.recipient and b.recipient:
-        update["recipient"] = b.recipient
+    if b.recipient:
+        seen = {(x.country, x.sector) for x in a.recipient}
+        update["recipient"] = [x for x in a.recipient if x.country] or a.recipient
+        update["recipient"] = update["recipient"] + [e for e in b.recipient if (e.country, e.sector) not in seen]
     if a.date_inferred and not b.date_inferred:
         update.update(date=b.date, date_precision=b.date_precision, date_text=b.date_text, date_span=b.date_span,
                       date_inferred=False)

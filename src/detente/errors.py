@@ -20,7 +20,7 @@ MESSAGES: dict[str, str] = {
     "E103": "The record has no text (the text is empty or only whitespace). Give the article text, or drop the record.",
     "E104": "The bytes are not text ({detail}). Give UTF-8 text, or pass encoding=... / --encoding for another charset.",
     "E105": "The text has {size} characters, over the limit of {limit}. Split the article, or raise max_chars.",
-    "E106": "No text field: none of {wanted} is present (keys: {keys}). Name the text field with mapping={{'text': ...}} / --text-field.",
+    "E106": "No text field: none of {wanted} is present (keys: {keys}). Name the text field with mapping={{'text': ...}} / --text-col.",
     "E107": "The publication date {value!r} is not a date detente can read. Use ISO 8601 (2024-01-19T10:00:00+05:00).",
     "E108": "Cannot read {path} ({detail}). Check the path and its permissions.",
     "E109": "{path} is not a valid gzip file ({detail}). Re-download or re-compress it.",
@@ -59,7 +59,8 @@ MESSAGES: dict[str, str] = {
     "E212": "A stored record could not be read ({table} {id}: {detail}). The row may predate a schema change; "
             "re-code its article.",
     # --- actors (E3xx) -----------------------------------------------------------------------------------------
-    "E301": "Actor knowledge-base file {path} could not be read ({detail}). Check the path given to --actors / extra_paths.",
+    "E301": "Actor knowledge-base file {path} could not be read ({detail}). "
+            "Check the path given to --actors / extra_paths.",
     "E302": "{path} is not an actor table: its header has {found}. Use the columns of docs/actors.md "
             "(actors: id,name,...; countries: country,alias,...; roles: term,sector,...).",
     "E303": "{path}:{line}: {detail}. Fix the row (columns and allowed values are in docs/actors.md).",
@@ -109,6 +110,14 @@ MESSAGES: dict[str, str] = {
     "E809": "Shared gold data folder not found at {path}. Set DETENTE_SHARED_DATA to the folder that holds the data sets.",
     # --- serve / scale (E9xx) ----------------------------------------------------------------------------------
     "E901": "This cluster needs the optional extra: pip install 'detente[{extra}]' (it brings {package}).",
+    "E902": "The API has no store ({detail}). Start it with `detente serve --db PATH`, or set DETENTE_DB.",
+    "E903": "The API's store is open read-only, so POST /api/code cannot store events. Restart with "
+            "`detente serve --write`, or send store=false.",
+    "E904": "The dashboard files are missing from the installed package ({path}). Reinstall detente; in a source "
+            "checkout run `cd web && npm ci && npm run build`.",
+    "E905": "The event coder could not be loaded for POST /api/code ({detail}). Run `make setup`, or pass "
+            "coder=... to create_app().",
+    "E906": "Cannot serve on {host}:{port} ({detail}). Choose another --port, or stop the process that holds it.",
 }
 
 

@@ -67,7 +67,7 @@ def dyad_frame(events: Sequence[Event], *, directed: bool = True) -> pd.DataFram
 def _period(dates: pd.Series, freq: str) -> pd.Series:
     if freq == "D":
         return dates.dt.normalize()
-    return (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.normalize()
+    return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
 
 
 def _aggregate(df: pd.DataFrame, freq: str) -> pd.DataFrame:

@@ -111,10 +111,15 @@ def dyad(
         if not evs:
             evs = {e.id: e for c in (a, b) for e in store.events(country=c)}
     df = dyad_series(list(evs.values()), a, b, freq=freq.value, directed=directed)
-    shown = df.reset_index()
-    shown["date"] = shown["date"].dt.date
-    out.print(shown.to_string(index=False, float_format=lambda v: f"{v:.3g}", na_rep="") if len(df) else
-              f"no events between {a} and {b}")
+    busy = df[df["events"] > 0]
+    if busy.empty:
+        out.print(f"no events between {a} and {b}")
+    else:
+        table = Table("date", *busy.columns)
+        for ts, row in busy.iterrows():
+            table.add_row(str(ts.date()), *("" if v != v else f"{v:.3g}" for v in row))
+        out.print(table)
+        out.print(f"{len(df)} periods, {len(busy)} with events (empty periods omitted here; kept in the chart)")
     if out_prefix is not None:
         png, page = dyad_chart(df, out_prefix, title=f"{a} {'→' if directed else '–'} {b} ({freq.value})")
         out.print(f"wrote {png} and {page}")

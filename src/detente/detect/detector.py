@@ -36,6 +36,7 @@ class Mention:
     modality: ModalityReading
     background: bool
     alternatives: list[tuple[str, float]] = field(default_factory=list)
+    speaker: list[Role] = field(default_factory=list)  # for speech acts: who said it (source when none resolves)
 
 
 class EventDetector:
@@ -85,6 +86,8 @@ class EventDetector:
             ranked = self._rank(trig, cand, probs[row] if probs is not None else None)
             if not ranked or ranked[0][0] == NONE or ranked[0][1] < self.min_confidence:
                 continue
+            if cand.background:
+                continue  # "following recent strikes": circumstance of another act, not reported here
             etype, conf = ranked[0]
             mentions.append(self._build(doc, sent, trig, etype, conf, cand.background, ranked[1:4]))
         return mentions
@@ -97,10 +100,7 @@ class EventDetector:
 
     def _build(self, doc, sent, trig, etype, conf, background, alternatives) -> Mention:
         sources, targets = find_roles(doc, trig.head, etype)
-        if etype in SPEECH_ACT_TYPES:
-            speaker = _reporting_subject(doc, trig.head)
-            if speaker and not sources:
-                sources = speaker
+        speaker = _reporting_subject(doc, trig.head) if etype in SPEECH_ACT_TYPES else []
         lemmas = {t.lemma_.lower() for t in sent}
         text_lower = sent.text.lower()
         mode = next((r.mode for r in trig.readings if r.event_type == etype and r.mode), None)
@@ -111,7 +111,7 @@ class EventDetector:
                     break
         context = [k[0] for k in self.contexts_.matches(lemmas, text_lower)]
         return Mention(doc, trig, etype, conf, mode, context, sources, targets,
-                       read_modality(doc, trig.head, etype), background, list(alternatives))
+                       read_modality(doc, trig.head, etype), background, list(alternatives), speaker)
 
 
 def make_candidate(doc: Doc, sent: SpacySpan, trig: Trigger) -> Candidate:
@@ -133,7 +133,7 @@ def _reporting_subject(doc: Doc, head_i: int) -> list[Role]:
 
     tok = doc[head_i]
     for _ in range(4):
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return []
         if tok.dep_ in {"ccomp", "advcl", "xcomp", "conj"} and tok.head.lemma_.lower() in REPORTING_VERBS:
             subj = [c for c in tok.head.children if c.dep_ in {"nsubj", "nsubjpass"}]

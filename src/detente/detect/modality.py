@@ -35,7 +35,7 @@ class ModalityReading:
 
 def _clause_chain(tok: Token, limit: int = 5) -> list[Token]:
     chain = [tok]
-    while tok.head is not tok and len(chain) < limit:
+    while tok.head.i != tok.i and len(chain) < limit:
         if tok.dep_ in {"ROOT"}:
             break
         tok = tok.head
@@ -47,7 +47,7 @@ def read_modality(doc: Doc, head_i: int, event_type: str) -> ModalityReading:
     tok = doc[head_i]
     chain = _clause_chain(tok)
     # the trigger's own clause: itself and, for nominal triggers, the verb that governs it
-    clause = [tok] + ([tok.head] if tok.pos_ in {"NOUN", "PROPN"} and tok.head is not tok else [])
+    clause = [tok] + ([tok.head] if tok.pos_ in {"NOUN", "PROPN"} and tok.head.i != tok.i else [])
     for t in clause:
         for c in t.children:
             if c.dep_ == "neg" or (c.lower_ in {"no"} and c.dep_ == "det"):
@@ -60,7 +60,7 @@ def read_modality(doc: Doc, head_i: int, event_type: str) -> ModalityReading:
                 return ModalityReading(Modality.hypothetical, c)
     for t in chain[1:]:
         lemma = t.lemma_.lower()
-        if lemma in INTENT_VERBS and tok.dep_ in {"xcomp"} and tok.head is t:
+        if lemma in INTENT_VERBS and tok.dep_ in {"xcomp"} and tok.head.i == t.i:
             return ModalityReading(Modality.future, t)
         if lemma == "threaten" and event_type != "THREATEN":
             return ModalityReading(Modality.hypothetical, t)

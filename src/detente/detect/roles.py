@@ -40,6 +40,9 @@ LIGHT_VERBS = {
     "begin", "start", "continue", "step", "intensify", "order", "express", "have", "give", "take", "lodge", "call",
     "join", "lead", "host", "file", "level", "hurl", "unleash", "claim", "resume", "deliver", "send", "pledge",
 }
+OF_IS_SOURCE = {"CONSULT", "AGREE", "PROTEST", "COOPERATE", "MOBILIZE", "SUPPORT"}
+OF_IS_TARGET = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "REJECT"}
+NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 STOP_NOUNS = {"it", "this", "that", "which", "who", "what", "there", "here"}
 BACKGROUND_PREPS = {"after", "following", "since", "before", "amid", "despite", "over", "in", "during", "of", "about"}
 
@@ -56,7 +59,7 @@ class Role:
 
 def phrase(tok: Token) -> tuple[int, int]:
     """The noun phrase of ``tok``: its subtree without relative clauses, conjuncts or trailing punctuation."""
-    cut = {"relcl", "acl", "conj", "cc", "punct", "advcl", "appos"}
+    cut = {"relcl", "acl", "conj", "cc", "punct", "advcl", "appos", "case"}
     left, right = tok.i, tok.i
     stack = [tok]
     while stack:
@@ -93,7 +96,7 @@ def _roles_of(tokens: list[Token], via: str) -> list[Role]:
     roles = []
     for t in tokens:
         for c in conjuncts(t):
-            if c.lower_ in STOP_NOUNS:
+            if c.lower_ in STOP_NOUNS or c.ent_type_ in NOT_ACTORS:
                 continue
             s, e = phrase(c)
             roles.append(Role(s, e, c.i, via))
@@ -121,7 +124,7 @@ def _governing_subject(tok: Token, depth: int = 0) -> list[Role]:
     if depth > 4:
         return []
     head = tok.head
-    if head is tok:
+    if head.i == tok.i:
         return []
     if tok.dep_ in {"xcomp", "conj", "acl", "dobj", "advcl", "pcomp", "pobj", "prep", "attr", "oprd", "ccomp"} or (
         tok.dep_ == "compound"
@@ -173,9 +176,16 @@ def find_roles(doc: Doc, head_i: int, event_type: str) -> tuple[list[Role], list
         for c in tok.children:
             if c.dep_ in {"amod", "compound", "nmod"} and c.i < tok.i and (c.ent_type_ in {"NORP", "GPE", "ORG"}):
                 sources += _roles_of([c], "modifier")
-        by = _prep_objects(tok, {"by", "from"})
+        by = _prep_objects(tok, {"by"})
         if not sources:
             sources += _roles_of(by, "agent")
+        of = _prep_objects(tok, {"of"})
+        if of and event_type in OF_IS_SOURCE and not sources:
+            sources += _roles_of(of, "of")  # "a meeting of the security committee"
+        elif of and event_type in OF_IS_TARGET:
+            targets += _roles_of(of, "of")  # "the killing of two protesters"
+        if tok.dep_ in SUBJ and tok.head.lemma_ == "be":  # "Tehran's strikes were against militants"
+            targets += _roles_of(_prep_objects(tok.head, preps), "copula")
         targets += _roles_of(_prep_objects(tok, preps | {"between"} if event_type == "CONSULT" else preps), "prep")
         if not sources and tok.dep_ in OBJ and tok.head.lemma_.lower() in LIGHT_VERBS:
             head = tok.head
@@ -207,6 +217,12 @@ def is_background(doc: Doc, head_i: int) -> bool:
     tok = doc[head_i]
     if tok.pos_ not in {"NOUN", "PROPN"}:
         return False
-    if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in BACKGROUND_PREPS:
-        return not any(c.dep_ == "poss" for c in tok.children)
-    return False
+    if any(c.dep_ == "poss" for c in tok.children):
+        return False  # "after Pakistan's strikes": an act with its actor, worth keeping
+    while tok.dep_ == "conj" and tok.head.i != tok.i:  # "following drone and missile strikes"
+        tok = tok.head
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ in BACKGROUND_PREPS:
+        return True
+    # "following recent strikes" parsed as a participle taking the noun as object
+    return tok.dep_ == "dobj" and head.lemma_.lower() in {"follow", "precede"} and head.dep_ in {"prep", "advcl", "acl"}

@@ -135,7 +135,7 @@ def label_examples(rows: list[dict], batch_size: int = 128) -> tuple[list, list[
 
 def _depth(tok) -> int:
     d = 0
-    while tok.head is not tok and d < 50:
+    while tok.head.i != tok.i and d < 50:
         tok, d = tok.head, d + 1
     return d
 

@@ -10,6 +10,8 @@ wrong one of several events).
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,6 +20,8 @@ from ..schema import Event
 from . import common
 from .common import Examples, code_records, finish, top_event, usable
 from .metrics import NONE, classification_report
+
+log = logging.getLogger(__name__)
 
 QUAD_NAMES = {1: "Verbal Cooperation", 2: "Material Cooperation", 3: "Verbal Conflict", 4: "Material Conflict"}
 STATEMENT = "Make a Statement"
@@ -188,6 +192,11 @@ def _subtype_table() -> dict[str, str]:
     return {r["acled_sub_event_type"].lower(): r["case2021_code"] for r in rows}
 
 
+@functools.lru_cache(maxsize=256)
+def _warn_once(message: str) -> None:
+    log.warning(message)
+
+
 def resolve_case_mapper(case_mapper: Callable[..., str | None] | None) -> tuple[Callable[[Event], str | None], str]:
     """How to turn an event into a CASE 2021 code, and a note saying which way was used.
 
@@ -210,8 +219,12 @@ def resolve_case_mapper(case_mapper: Callable[..., str | None] | None) -> tuple[
             return by_subtype, note
 
     def by_mapper(e: Event) -> str | None:
-        return fn(e.event_type, e.mode, [a.sector for a in e.actor if a.sector],
-                  [r.sector for r in e.recipient if r.sector])
+        try:
+            return fn(e.event_type, e.mode, [a.sector for a in e.actor if a.sector],
+                      [r.sector for r in e.recipient if r.sector])
+        except DetenteError as exc:  # e.g. a mode the ontology does not know: no code, but say so once
+            _warn_once(f"case2021 mapping failed for {e.event_type}/{e.mode}: {exc}")
+            return None
 
     return by_mapper, note
 

@@ -27,7 +27,7 @@ from .htmlpage import read_html
 from .jsonl import read_json, read_jsonl
 from .plain import read_text
 from .records import Options, field_names, reject
-from .sources import STDIN, Source, expand, sniff
+from .sources import Source, expand, sniff
 from .tabular import read_csv
 
 __all__ = ["read", "DEFAULT_MAX_CHARS", "FORMATS", "MAPPING_KEYS", "parse_date"]
@@ -182,4 +182,3 @@ def _unexpected(src: Source, exc: BaseException, done: int) -> Reject:
     return reject(src.name, "E118", None, path=src.name, detail=f"{type(exc).__name__}: {exc}", done=done)
 
 
-STDIN_NAME = STDIN

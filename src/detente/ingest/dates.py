@@ -136,7 +136,11 @@ def parse_date(value: Any) -> dt.datetime:
         raise ValueError(f"cannot read {value!r} as a date ({exc})") from None
     if not isinstance(value, str):
         raise ValueError(f"cannot read {type(value).__name__} as a date")
-    text = value.strip()
+    return _parse_text(value.strip())
+
+
+@lru_cache(maxsize=8192)  # feeds and exports repeat the same date strings; the slow parsers cost ~0.2 ms
+def _parse_text(text: str) -> dt.datetime:
     if not text:
         raise ValueError("the date is empty")
     try:
@@ -153,7 +157,7 @@ def parse_date(value: Any) -> dt.datetime:
                 pass
         found = _dateutil(text) or _dateparser(text)
     except (ValueError, OverflowError, OSError) as exc:
-        raise ValueError(f"cannot read {value!r} as a date ({exc})") from None
+        raise ValueError(f"cannot read {text!r} as a date ({exc})") from None
     if found is None:
-        raise ValueError(f"cannot read {value!r} as a date")
+        raise ValueError(f"cannot read {text!r} as a date")
     return _aware(found)

@@ -105,7 +105,7 @@ def check_text(text: str, origin: str, opts: Options, raw: str | None = None) ->
     if len(text) > opts.max_chars:
         return reject(origin, "E105", raw if raw is not None else text, size=f"{len(text):,}",
                       limit=f"{opts.max_chars:,}")
-    if looks_binary(text) or _SURROGATES.search(text):
+    if looks_binary(text) or (not text.isascii() and _SURROGATES.search(text)):
         return reject(origin, "E104", raw if raw is not None else text, detail="control characters or bytes "
                       "that are not valid in the file's encoding")
     return text

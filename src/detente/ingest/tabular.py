@@ -36,7 +36,7 @@ def read_csv(
     """Yield one Article or Reject per data row."""
     _raise_field_limit()
     notes: list[str] = []
-    encoding = opts.encoding or bom_encoding(head)
+    encoding = bom_encoding(head) or opts.encoding
     if encoding is None:
         guessed = detect_encoding(head)
         if guessed is not None:

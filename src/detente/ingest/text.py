@@ -18,6 +18,7 @@ __all__ = ["NotText", "decode", "bytes_look_binary", "looks_binary", "normalise_
 BINARY_SHARE = 0.30  # more than this share of control / replacement characters in a sample -> not text
 _SAMPLE = 8192
 _NUL = b"\x00"
+_ASCII_TEXT = b"\t\n\x0c\r" + bytes(range(0x20, 0x7F))
 _NON_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16: LE BOMs share a prefix
@@ -50,7 +51,11 @@ def looks_binary(text: str) -> bool:
     sample = text[:_SAMPLE]
     if not sample:
         return False
-    return len(_NON_TEXT.findall(sample)) > BINARY_SHARE * len(sample)
+    if sample.isascii():  # the common case, ~10x faster than the regex: delete text bytes, count what is left
+        bad = len(sample.encode("ascii").translate(None, _ASCII_TEXT))
+    else:
+        bad = len(_NON_TEXT.findall(sample))
+    return bad > BINARY_SHARE * len(sample)
 
 
 def bytes_look_binary(data: bytes) -> str | None:
@@ -101,10 +106,22 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str | None]:
     return text, fallback
 
 
-def _detect(data: bytes, exc: UnicodeDecodeError) -> tuple[str, str]:
+def _best_match(data: bytes):
+    """charset_normalizer's best guess, except that cp1252 (the commonest non-UTF-8 news charset) wins ties."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches[1:]:
+        if (match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence):
+            return match
+    return best
+
+
+def _detect(data: bytes, exc: UnicodeDecodeError) -> tuple[str, str]:
+    best = _best_match(data)
     if best is None or best.encoding in ("utf_8", "utf-8"):
         raise NotText(f"not UTF-8 at byte {exc.start}, and no other charset fits")
     return str(best), best.encoding
@@ -119,9 +136,7 @@ def detect_encoding(head: bytes) -> str | None:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return None
     except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(head).best()
+        best = _best_match(head)
         return best.encoding if best is not None else None
 
 

@@ -35,6 +35,13 @@ _CUT = frozenset({"of", "from", "for", "in", "at", "with", "by", "against", "on"
 _MODIFIER_SUFFIX = frozenset({"backed", "led", "run", "based", "linked", "allied", "affiliated", "aligned",
                               "controlled", "held", "sponsored", "supported", "funded", "owned"})
 _TRANSNATIONAL = frozenset({"IMG", ""})
+_ACTOR, _ROLE, _SEAT = frozenset({"actor"}), frozenset({"role"}), frozenset({"seat"})
+_PLACEISH, _NAMEISH = frozenset({"country", "adj", "seat"}), frozenset({"country", "seat"})
+
+
+_CACHE_SIZE = 200_000  # resolved phrases kept (cleared when full); phrases repeat a lot in news
+_MISS = object()
+_Composed = tuple[str | None, str | None, str | None, str | None, float, int, int]
 
 
 class _Match(NamedTuple):
@@ -56,8 +63,7 @@ class ActorResolver:
 
     Examples
     --------
-    >>> r = ActorResolver()
-    >>> r.initialize()
+    >>> r = ActorResolver().initialize()
     >>> r.resolve("Pakistan's Foreign Minister Jalil Abbas Jilani", on=dt.date(2024, 1, 19)).code
     'PAK GOV'
     >>> r.resolve("Houthi rebels").code
@@ -70,6 +76,7 @@ class ActorResolver:
         self.extra_paths = tuple(extra_paths)
         self.min_score = min_score
         self.index_: ActorIndex | None = None
+        self._cache: dict[tuple[str, dt.date | None], _Composed | None] = {}
 
     # ------------------------------------------------------------------------------------------------- loading
     def initialize(self) -> ActorResolver:
@@ -159,6 +166,23 @@ class ActorResolver:
         """
         if not isinstance(text, str):
             raise DetenteError("E305", kind=type(text).__name__)
+        cache_key = (text, on)
+        hit = self._cache.get(cache_key, _MISS)
+        if hit is _MISS:
+            hit = self._compose(text, on)
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            self._cache[cache_key] = hit
+        if hit is None:
+            return None
+        name, country, sector, kb_id, conf, s0, e0 = hit
+        # Values come from validated tables: skip pydantic validation on this hot path.
+        return Entity.model_construct(
+            text=text, name=name, country=country, sector=sector, kb_id=kb_id,
+            span=Span.model_construct(start=start + s0, end=start + e0, text=text[s0:e0]), confidence=conf)
+
+    def _compose(self, text: str, on: dt.date | None) -> _Composed | None:
+        """The uncached work of :meth:`resolve`: match, then compose country, sector and named actor."""
         toks = tokenize(text)
         if not toks:
             return None
@@ -186,7 +210,7 @@ class ActorResolver:
             for m in reversed(part):
                 if m.i in modifiers:
                     continue
-                a = self._pick(m.terms, frozenset({"actor"}))
+                a = self._pick(m.terms, _ACTOR)
                 if a is not None:
                     row, ok = self._row(a.actor or "", on)
                     actor = actor or (row, ok)
@@ -196,7 +220,7 @@ class ActorResolver:
                             sector, sector_from = sec, "actor"
                             break
                     continue
-                r = self._pick(m.terms, frozenset({"role"}))
+                r = self._pick(m.terms, _ROLE)
                 if r is not None:
                     if r.strength == "strong" and r.sector and sector_from is None:
                         sector, sector_from = r.sector, "role"
@@ -206,7 +230,7 @@ class ActorResolver:
                     if r.strength in ("state", "generic"):
                         generic = True
                     continue
-                s = self._pick(m.terms, frozenset({"seat"}))
+                s = self._pick(m.terms, _SEAT)
                 if s is not None and s.sector and sector_from is None and m is part[-1]:
                     sector, sector_from = s.sector, "seat"
                     break
@@ -214,7 +238,7 @@ class ActorResolver:
                 break
         if actor is None:
             for m in (*head, *tail):
-                a = self._pick(m.terms, frozenset({"actor"}))
+                a = self._pick(m.terms, _ACTOR)
                 if a is not None:
                     actor = self._row(a.actor or "", on)
                     break
@@ -225,7 +249,7 @@ class ActorResolver:
         country = None
         head_actor_country = None
         for m in head:
-            a = self._pick(m.terms, frozenset({"actor"}))
+            a = self._pick(m.terms, _ACTOR)
             if a is not None and m.i not in modifiers:
                 row, _ = self._row(a.actor or "", on)
                 head_actor_country = row.country
@@ -233,7 +257,7 @@ class ActorResolver:
         explicit = None
         for part in (head, tail):
             for m in part:
-                c = self._pick(m.terms, frozenset({"country", "adj", "seat"}))
+                c = self._pick(m.terms, _PLACEISH)
                 if c is not None:
                     explicit = c.country
                     break
@@ -247,7 +271,7 @@ class ActorResolver:
             country = actor[0].country
         else:
             for m in head:  # a modifier ("Iran-backed") still says something when nothing else does
-                a = self._pick(m.terms, frozenset({"actor"}))
+                a = self._pick(m.terms, _ACTOR)
                 if a is not None:
                     country = self._row(a.actor or "", on)[0].country
                     break
@@ -268,7 +292,7 @@ class ActorResolver:
             conf = 0.9 if sector_from in ("role", "seat") else 0.8
             name = self._unknown_name(text, toks, matches, cut)
         elif country is not None:
-            only_adj = all(self._pick(m.terms, frozenset({"country", "seat"})) is None for m in matches)
+            only_adj = all(self._pick(m.terms, _NAMEISH) is None for m in matches)
             conf = 0.7 if only_adj else 0.9
             name = self.index.country_names.get(country) if not only_adj else None
         elif sector is not None:
@@ -279,8 +303,7 @@ class ActorResolver:
         lead = 1 if toks[0].fold == "the" and len(toks) > 1 else 0
         s0 = toks[lead].start
         e0 = toks[-1].end
-        return Entity(text=text, name=name, country=country, sector=sector, kb_id=kb_id,
-                      span=Span(start=start + s0, end=start + e0, text=text[s0:e0]), confidence=conf)
+        return name, country, sector, kb_id, conf, s0, e0
 
     @staticmethod
     def _is_modifier_suffix(toks: list[Token], k: int) -> bool:
@@ -316,7 +339,7 @@ class ActorResolver:
         toks = tokenize(text)
         out: list[Entity] = []
         for m in self._match(toks):
-            a = self._pick(m.terms, frozenset({"actor"}))
+            a = self._pick(m.terms, _ACTOR)
             s, e = toks[m.i].start, toks[m.j - 1].end
             if a is not None:
                 row, ok = self._row(a.actor or "", on)
@@ -324,7 +347,7 @@ class ActorResolver:
                 ent = Entity(text=text[s:e], name=row.name, country=row.country, sector=sector, kb_id=row.kb_id,
                              confidence=0.9 if ok else 0.65)
             else:
-                c = self._pick(m.terms, frozenset({"country", "seat", "adj"}))
+                c = self._pick(m.terms, _PLACEISH)
                 if c is None:
                     continue
                 conf = {"country": 0.85, "seat": 0.7, "adj": 0.6}[c.kind]
@@ -353,10 +376,10 @@ class ActorResolver:
         for bucket in (self.index.cs.get(tuple(t.surface for t in toks)),
                        self.index.ci.get(tuple(t.fold for t in toks))):
             if bucket:
-                c = self._pick(bucket, frozenset({"country", "adj", "seat"}))
+                c = self._pick(bucket, _PLACEISH)
                 if c is not None:
                     return c.country
-                a = self._pick(bucket, frozenset({"actor"}))
+                a = self._pick(bucket, _ACTOR)
                 if a is not None:
                     row = self.index.actors[a.actor or ""][-1]
                     if row.country and row.country not in _TRANSNATIONAL and row.type != "igo":

@@ -157,6 +157,16 @@ def _flag(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "y"}
 
 
+def _looks_like_acronym(alias: str) -> bool:
+    """Short all-capital or dotted aliases ("US", "U.S.", "IS", "AU") are matched case-sensitively.
+
+    >>> _looks_like_acronym("U.S."), _looks_like_acronym("NATO"), _looks_like_acronym("Iran")
+    (True, True, False)
+    """
+    bare = alias.replace(".", "").replace(" ", "")
+    return ("." in alias and bare.isalpha()) or (bare.isupper() and len(bare) <= 5)
+
+
 def _split(value: str) -> list[str]:
     return [a.strip() for a in value.split("|") if a.strip()]
 
@@ -226,12 +236,18 @@ class _Reader:
             if kind not in COUNTRY_KINDS:
                 raise DetenteError("E303", path=str(path), line=line,
                                    detail=f"kind {kind!r} is not one of {', '.join(sorted(COUNTRY_KINDS))}")
-            sector = self.check_sector(row.get("sector", ""), path, line)
-            cs = _flag(row.get("case_sensitive", ""))
+            sector = self.check_sector(row.get("sector", ""), path, line) or ("GOV" if kind == "seat" else None)
+            cs = _flag(row.get("case_sensitive", "")) or _looks_like_acronym(alias)
             k = surface_key(alias) if cs else key(alias)
             # A hand row replaces the automatic one whatever its case flag.
             self.layer.countries.pop((key(alias), False), None)
-            self.layer.countries[(k, cs)] = Term(kind, code, sector, label=self.layer.country_names.get(code, code))
+            label = self.layer.country_names.get(code, code)
+            self.layer.countries[(k, cs)] = Term("country" if kind == "name" else kind, code, sector, label=label)
+            if kind == "adj" and not cs:
+                # The people: "Palestinians", "Israelis", "Afghans" (not "Chinese", "Swiss", "Lao").
+                plural = _demonym_plural(alias)
+                if plural and (key(plural), False) not in self.layer.countries:
+                    self.layer.countries[(key(plural), False)] = Term("adj", code, None, label=label)
 
     def _read_roles(self, rows: list[tuple[int, dict[str, str]]], path: Path) -> None:
         for line, row in rows:
@@ -278,8 +294,9 @@ class _Reader:
             ))
             seen = aliases.setdefault(ident, [])
             for alias in [name, *_split(row.get("aliases", ""))]:
-                if (alias, False) not in seen:
-                    seen.append((alias, False))
+                entry = (alias, _looks_like_acronym(alias))
+                if entry not in seen:
+                    seen.append(entry)
             for alias in _split(row.get("cs_aliases", "")):
                 if (alias, True) not in seen:
                     seen.append((alias, True))
@@ -287,6 +304,20 @@ class _Reader:
             rws.sort(key=lambda r: r.valid_from or dt.date.min)
             self.layer.actors[ident] = rws
             self.layer.actor_aliases[ident] = aliases[ident]
+
+
+def _demonym_plural(adj: str) -> str | None:
+    """The people's plural of a demonym; None when it takes no -s ("Chinese", "Swiss", "French").
+
+    >>> _demonym_plural("Israeli"), _demonym_plural("Chinese")
+    ('Israelis', None)
+    """
+    low = adj.lower()
+    if low.endswith(("ese", "ss", "sh", "ch", "x")) or not low[-1:].isalpha():
+        return None
+    if low.endswith("man"):
+        return adj[:-3] + "men"
+    return adj + "s"
 
 
 def _plurals(term: str) -> list[str]:

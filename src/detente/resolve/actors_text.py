@@ -1,11 +1,12 @@
 """Tokenising and normalising actor text for dictionary lookups.
 
-One tokeniser serves both sides: knowledge-base aliases are indexed with it and article text is looked up with it,
-so "Jaish al-Adl", "Jaish al Adl" and "JAISH AL ADL" all become the key ``("jaish", "al", "adl")``.
+One tokeniser serves both sides: knowledge-base aliases are indexed with it and article text is looked up
+with it, so "Jaish al-Adl", "Jaish al Adl" and "JAISH AL ADL" all become the key ``("jaish", "al", "adl")``.
 
 Each token keeps three views:
 
-- ``fold``: casefolded, diacritics removed, possessive ``'s`` and inner apostrophes dropped (``Tehran's`` -> ``tehran``);
+- ``fold``: casefolded, diacritics removed, possessive ``'s`` and inner apostrophes dropped
+  (``Tehran's`` -> ``tehran``);
 - ``surface``: the same but with case kept, used for case-sensitive aliases (``US`` is not ``us``);
 - ``start``/``end``: character offsets in the input string.
 
@@ -31,8 +32,8 @@ _TOKEN = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_](?!\w)\.?|\w+(?:['’ʼ`]\w+)*")
 _POSSESSIVE = re.compile(r"['’ʼ`][sS]$")
 _APOSTROPHES = re.compile(r"['’ʼ`.]")
 # Letters NFKD does not decompose.
-_EXTRA = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "æ": "ae", "Æ": "AE",
-                        "œ": "oe", "Œ": "OE", "þ": "th", "ð": "d", "ʻ": "", "ʿ": "", "ʾ": ""})
+_EXTRA = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "æ": "ae",
+                        "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "ð": "d", "ʻ": "", "ʿ": "", "ʾ": ""})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,8 @@ def tokenize(text: str) -> list[Token]:
     for m in _TOKEN.finditer(text):
         fold, surface, possessive = _views(m.group())
         if fold:
-            out.append(Token(fold, surface, m.start(), m.end(), possessive))
+            # The span of a possessive stops before "'s": "Tehran’s" -> "Tehran".
+            out.append(Token(fold, surface, m.start(), m.end() - 2 if possessive else m.end(), possessive))
     return out
 
 

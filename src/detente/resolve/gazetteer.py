@@ -43,6 +43,7 @@ DATA_PACKAGE = "detente.data.places"
 _PUNCT_DROP = re.compile(r"[.'’‘`´ʼʻ\u02bf\u02be\"“”()\[\]]")
 _PUNCT_SPACE = re.compile(r"[-‐‑‒–—_/,;:&+]+")
 _SPACES = re.compile(r"\s+")
+_ADMIN2_SUFFIX = re.compile(r"\s+(?:County|Parish|Borough|District)$")
 _TOKEN_MAP = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "el": "al", "and": "", "the": ""}
 _ARTICLES = ("al ",)
 # generic words stripped when matching admin names between sources ("Donetska oblast" ~ "Donetsk")
@@ -312,12 +313,8 @@ def _trimmed_centre(points: list[tuple[float, float]], trim: float = 0.05) -> tu
 
 
 def _region_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Centre of an admin region from its towns: midpoint of the 2–98 % box (MODE env for experiments)."""
-    mode = os.environ.get("DETENTE_REGION_CENTRE", "box")
-    if mode == "mean":
-        return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
-    if mode == "box0":
-        return _trimmed_centre(points, 0.0)
+    """Centre of an admin region from its towns: midpoint of the 2nd–98th percentile box of their coordinates
+    (closer to the geographic centre than the mean, which drifts towards dense, populated corners)."""
     return _trimmed_centre(points, 0.02)
 
 
@@ -440,7 +437,8 @@ def build_table(cities: list[CityRecord], admin1_names: dict[tuple[str, str], st
             if any(cols["fclass"][r if r >= 0 else -r - 1] == "P" and cols["region"][r if r >= 0 else -r - 1]
                    == f"{cc}.{a1}" for r in table.index.get(normalize(name), ())):
                 continue  # "Paris" the département next to Paris the city: keep the city only
-            table.add([name], gid=None, name=name, lat=sum(p[0] for p in pts) / len(pts),
+            bare = _ADMIN2_SUFFIX.sub("", name)
+            table.add([name, bare], gid=None, name=name, lat=sum(p[0] for p in pts) / len(pts),
                       lon=sum(p[1] for p in pts) / len(pts), cc=cc, admin1=admin1_names.get((cc, a1)),
                       admin1_code=iso_of.get((cc, a1)), fclass="A", fcode="ADM2", pop=sum(p[2] for p in pts),
                       region=f"{cc}.{a1}")

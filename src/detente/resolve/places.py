@@ -144,7 +144,7 @@ class PlaceResolver:
 
     def _prior(self, c: Candidate) -> float:
         score = math.log10(c.population + 10) / 3.0 + _FEATURE_BONUS.get(c.feature_code, 0.0)
-        if c.alternate and c.feature_class == "P":
+        if c.alternate and c.feature_code in ("PPL", "PPLA", "PPLC", "PPLX", "ADM2"):
             score -= 1.5
         if c.lat is None:
             score -= 1.0
@@ -191,49 +191,45 @@ class PlaceResolver:
         return [self._place(m) for m in items]
 
     def _round(self, items: list[_Mention], external: dict[str, float], context: list[_Mention] | None) -> None:
+        keys = [normalize(m.text) for m in items]
         votes: Counter[str] = Counter()
         regions: Counter[str] = Counter()
-        own: list[tuple[str | None, str | None]] = []
-        points: list[tuple[int, float, float]] = []
+        key_votes: dict[str, Counter[str]] = {}
+        key_regions: dict[str, Counter[str]] = {}
+        points: list[tuple[str, float, float]] = []
         if context is not None:
-            for i, m in enumerate(context):
+            for key, m in zip(keys, context):
                 if m.choice < 0:
-                    own.append((None, None))
                     continue
                 c = m.candidates[m.choice]
-                weight = 2.0 if c.feature_code.startswith("PCL") else 1.0
                 if c.country:
-                    votes[c.country] += weight
-                reg = c.region if c.feature_code in ("ADM1", "PPL", "PPLA", "PPLC", "PPLX", "ADM2") else None
-                if reg:
-                    regions[reg] += 1
-                own.append((c.country, reg))
+                    w = 2.0 if c.feature_code.startswith("PCL") else 1.0
+                    votes[c.country] += w
+                    key_votes.setdefault(key, Counter())[c.country] += w
+                if c.region and c.feature_code != "PCLI":
+                    regions[c.region] += 1
+                    key_regions.setdefault(key, Counter())[c.region] += 1
                 if c.lat is not None and c.precision == "city":
-                    points.append((i, c.lat, c.lon))
-        for i, m in enumerate(items):
+                    points.append((key, c.lat, c.lon))
+        for key, m in zip(keys, items):
             if not m.candidates:
                 continue
-            ctx = votes.copy()
-            reg = regions.copy()
-            if context is not None and own[i][0]:
-                ctx[own[i][0]] -= 2.0 if m.candidates[m.choice].feature_code.startswith("PCL") else 1.0
-            if context is not None and own[i][1]:
-                reg[own[i][1]] -= 1
-            total = sum(v for v in ctx.values() if v > 0) or 1.0
-            key = normalize(m.text)
+            # the document context other names give: votes of this name's own mentions left out
+            ctx = votes - key_votes.get(key, Counter())
+            reg = regions - key_regions.get(key, Counter())
+            total = sum(ctx.values()) or 1.0
+            others = [(la, lo) for k, la, lo in points if k != key]
             scores = []
             for j, c in enumerate(m.candidates):
                 s = m.prior[j]
                 if m.in_qualifier[j]:
                     s += self.qualifier_weight
                 if c.country:
-                    share = max(ctx.get(c.country, 0.0), 0.0) / total
-                    s += self.context_weight * max(share, external.get(c.country, 0.0))
+                    s += self.context_weight * max(ctx.get(c.country, 0.0) / total, external.get(c.country, 0.0))
                 if c.region and reg.get(c.region, 0) > 0 and not c.feature_code.startswith("PCL"):
                     s += self.region_weight
-                if points and c.lat is not None and c.precision == "city":
-                    near = min((haversine_km(c.lat, c.lon, la, lo) for k, la, lo in points
-                                if k != i and normalize(items[k].text) != key), default=1e9)
+                if others and c.lat is not None and c.precision == "city":
+                    near = min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others)
                     if near < 150:
                         s += self.proximity_weight
                     elif near < 400:

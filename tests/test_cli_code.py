@@ -1,0 +1,63 @@
+"""`detente code`, `detente schema`, `detente demo` through the CLI entry point."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from detente.cli import _register, app
+from detente.schema import Event
+
+_register()
+runner = CliRunner()
+
+
+def test_schema_is_json_schema_with_event():
+    res = runner.invoke(app, ["schema"])
+    assert res.exit_code == 0, res.output
+    schema = json.loads(res.stdout)
+    assert "Event" in schema["$defs"]
+    assert "event_type" in schema["$defs"]["Event"]["properties"]
+
+
+@pytest.mark.model
+def test_code_jsonl_contract(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Israeli troops shot dead two Palestinians in Jenin on Monday, the health ministry said.\n\n"
+                 "Egypt and Qatar called for an immediate ceasefire.\n")
+    res = runner.invoke(app, ["code", str(f), "--published", "2024-03-06", "--format", "jsonl", "--quiet"])
+    assert res.exit_code == 0, res.output
+    lines = [line for line in res.stdout.splitlines() if line.strip()]
+    assert lines, "no events printed"
+    events = [Event.model_validate_json(line) for line in lines]
+    types = {e.event_type for e in events}
+    assert "ASSAULT" in types
+    assault = next(e for e in events if e.event_type == "ASSAULT")
+    assert assault.date.isoformat() == "2024-03-04"  # "on Monday" before a Wednesday publication
+    assert assault.evidence.text in f.read_text()
+
+
+@pytest.mark.model
+def test_code_stores_and_rejects_with_exit_status(tmp_path):
+    good = tmp_path / "in.jsonl"
+    good.write_text(json.dumps({"text": "Police arrested 12 protesters in Nairobi.", "published": "2024-05-02"}) + "\n"
+                    + "{not json\n")
+    db = tmp_path / "x.duckdb"
+    res = runner.invoke(app, ["code", str(good), "--db", str(db), "--format", "none", "--quiet"])
+    assert res.exit_code == 1  # one record was rejected
+    from detente.store import open_store
+
+    with open_store(str(db)) as store:
+        assert len(store.articles()) == 1
+        assert len(store.rejects()) == 1
+    # idempotent: the same input again adds nothing
+    res = runner.invoke(app, ["code", str(good), "--db", str(db), "--format", "none", "--quiet"])
+    with open_store(str(db)) as store:
+        assert len(store.articles()) == 1
+
+
+def test_user_error_is_plain_words(tmp_path):
+    res = runner.invoke(app, ["code", str(tmp_path / "missing.txt"), "--format", "none", "--quiet"])
+    assert "Traceback" not in res.output

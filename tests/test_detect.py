@@ -1,0 +1,113 @@
+"""Trigger lexicon, roles from the parse, modality — each stage alone on real parses."""
+
+from __future__ import annotations
+
+import pytest
+
+from detente.annotate import split_sentences
+from detente.detect.modality import read_modality
+from detente.detect.roles import find_roles, is_background
+from detente.detect.triggers import TriggerLexicon
+from detente.schema import Modality
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return TriggerLexicon().initialize()
+
+
+def _trigger(nlp, lexicon, text, lemma):
+    doc = nlp(text)
+    for sent in doc.sents:
+        for t in lexicon.match(sent):
+            if t.pattern == lemma:
+                return doc, t
+    raise AssertionError(f"no trigger {lemma!r} in {text!r}: {[t.pattern for s in doc.sents for t in lexicon.match(s)]}")
+
+
+def _text(doc, roles):
+    return [doc[r.start:r.end].text for r in roles]
+
+
+def test_prefilter_never_rejects_a_sentence_the_token_pass_accepts(nlp, lexicon):
+    sentences = ["Rebels seized the town.", "Troops withdrew overnight.", "He spoke with reporters.",
+                 "Police detained 12 people.", "The ministers met in Doha.", "Protesters marched on parliament."]
+    for s in sentences:
+        doc = nlp(s)
+        if any(lexicon.match(sent) for sent in doc.sents):
+            assert lexicon.may_contain(s), s
+
+
+def test_multiword_trigger_wins_over_single_word(nlp, lexicon):
+    doc = nlp("The United Nations called for maximum restraint.")
+    patterns = [t.pattern for s in doc.sents for t in lexicon.match(s)]
+    assert "call for" in patterns and "call" not in patterns
+
+
+def test_active_subject_and_object(nlp, lexicon):
+    doc, t = _trigger(nlp, lexicon, "Israeli troops attacked the refugee camp in Jenin.", "attack")
+    src, tgt = find_roles(doc, t.head, "ASSAULT")
+    assert _text(doc, src) == ["Israeli troops"]
+    assert _text(doc, tgt)[0].startswith("the refugee camp")
+
+
+def test_passive_swaps_roles(nlp, lexicon):
+    doc, t = _trigger(nlp, lexicon, "The convoy was attacked by Houthi rebels near Hodeidah.", "attack")
+    src, tgt = find_roles(doc, t.head, "ASSAULT")
+    assert _text(doc, src) == ["Houthi rebels near Hodeidah"] or _text(doc, src) == ["Houthi rebels"]
+    assert _text(doc, tgt) == ["The convoy"]
+
+
+def test_coordination_gives_compound_actors(nlp, lexicon):
+    doc, t = _trigger(nlp, lexicon, "Pakistan and Iran agreed to cooperate on border security.", "agree")
+    src, _ = find_roles(doc, t.head, "AGREE")
+    assert _text(doc, src) == ["Pakistan", "Iran"]
+
+
+def test_possessive_source_of_nominal_trigger(nlp, lexicon):
+    doc, t = _trigger(nlp, lexicon, "A day later, Pakistan's strikes in Iran killed nine people.", "strike")
+    src, _ = find_roles(doc, t.head, "ASSAULT")
+    assert _text(doc, src) == ["Pakistan"]
+
+
+def test_subject_inherited_through_xcomp(nlp, lexicon):
+    doc, t = _trigger(nlp, lexicon, "Russia plans to deploy more troops to the border.", "deploy")
+    src, _ = find_roles(doc, t.head, "MOBILIZE")
+    assert _text(doc, src) == ["Russia"]
+
+
+def test_background_nominal(nlp, lexicon):
+    doc, t = _trigger(nlp, lexicon, "Talks resumed following recent strikes on militant bases.", "strike")
+    assert is_background(doc, t.head)
+    doc, t = _trigger(nlp, lexicon, "Recent strikes on militant bases killed six.", "strike")
+    assert not is_background(doc, t.head)
+
+
+@pytest.mark.parametrize("text,lemma,expected", [
+    ("Turkey did not attack the convoy.", "attack", Modality.negated),
+    ("Iran could strike back within days.", "strike", Modality.hypothetical),
+    ("The ministers will meet in Geneva next week.", "meet", Modality.future),
+    ("Kenya plans to deploy troops to Haiti.", "deploy", Modality.future),
+    ("Police said gunmen attacked a checkpoint.", "attack", Modality.claimed),
+    ("The army denied that soldiers attacked the village.", "attack", Modality.denied),
+    ("Gunmen attacked a checkpoint on Monday.", "attack", Modality.asserted),
+])
+def test_modality(nlp, lexicon, text, lemma, expected):
+    doc, t = _trigger(nlp, lexicon, text, lemma)
+    assert read_modality(doc, t.head, "ASSAULT").modality == expected
+
+
+def test_claim_names_its_claimant(nlp, lexicon):
+    doc, t = _trigger(nlp, lexicon, "Iranian officials said Pakistani jets struck a village.", "strike")
+    reading = read_modality(doc, t.head, "ASSAULT")
+    s, e = reading.claimant
+    assert doc[s:e].text == "Iranian officials"
+
+
+def test_split_sentences_offsets_round_trip():
+    text = "Gen. Asim Munir spoke on Friday.  U.S. troops left.\n\nA new paragraph starts here."
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == ["Gen. Asim Munir spoke on Friday.", "U.S. troops left.",
+                                             "A new paragraph starts here."]
