@@ -136,7 +136,7 @@ def test_store_articles_round_trip(filled):
     assert [a.source for a in filled.articles(limit=2)] == ["Dawn", "The Standard"]  # by published, unknown last
 
 
-@pytest.mark.parametrize("filters, want", [
+FILTER_CASES = [
     ({"actor": "baloch"}, {"pk:ASSAULT", "pk:ACCUSE"}),  # actor or recipient, case-insensitive
     ({"actor": "WASHINGTON"}, {"dip:CONSULT", "dip:SANCTION"}),  # matches the text as written too
     ({"actor": "officials"}, set()),  # the claimant is not an actor
@@ -152,13 +152,17 @@ def test_store_articles_round_trip(filled):
     ({"until": dt.date(2024, 3, 4)}, {"dip:CONSULT", "pk:ASSAULT"}),
     ({"text": "TEAR GAS"}, {"ke:ASSAULT"}),
     ({"text": "nothing like this"}, set()),
-])
-def test_store_event_filters(filled, filters, want):
+]
+
+
+def test_store_event_filters(filled):
+    """Every case against one filled store (a fresh store per case would cost a second of setup)."""
     names = {pakistan().article.id: "pk", kenya().article.id: "ke", diplomacy().article.id: "dip"}
-    got = {f"{names[e.article_id]}:{e.event_type}" for e in filled.events(**filters)}
-    assert got == want
-    df = filled.events_df(**filters)
-    assert {f"{names[a]}:{t}" for a, t in zip(df["article_id"], df["event_type"])} == want
+    for filters, want in FILTER_CASES:
+        got = {f"{names[e.article_id]}:{e.event_type}" for e in filled.events(**filters)}
+        assert got == want, filters
+        df = filled.events_df(**filters)
+        assert {f"{names[a]}:{t}" for a, t in zip(df["article_id"], df["event_type"])} == want, filters
 
 
 def test_store_article_and_limit_filters(filled):
@@ -169,12 +173,12 @@ def test_store_article_and_limit_filters(filled):
     assert filled.events(limit=0) == []
 
 
-@pytest.mark.parametrize("filters", [{"since": "last tuesday"}, {"until": "2024-13-01"}, {"limit": -1},
-                                     {"since": "2024-05-01", "until": "2024-04-01"}])
-def test_store_bad_filters_are_user_errors(filled, filters):
-    with pytest.raises(DetenteError) as err:
-        filled.events(**filters)
-    assert err.value.code == "E206"
+def test_store_bad_filters_are_user_errors(filled):
+    for filters in ({"since": "last tuesday"}, {"until": "2024-13-01"}, {"limit": -1},
+                    {"since": "2024-05-01", "until": "2024-04-01"}):
+        with pytest.raises(DetenteError) as err:
+            filled.events(**filters)
+        assert err.value.code == "E206", filters
 
 
 def test_store_events_df_flat_columns(filled):
@@ -285,3 +289,55 @@ def test_store_naive_published_is_utc(tmp_path):
         s.write(coded)
         (a,) = s.articles()
     assert a.published == dt.datetime(2024, 3, 5, 9, 30, tzinfo=dt.timezone.utc)
+
+
+# --- bulk writes -----------------------------------------------------------------------------------------------------
+def _many(n: int):
+    """n distinct articles (enough rows to take DuckDB's bulk path)."""
+    from detente.schema import Article, CodedArticle
+
+    base = coded_articles()
+    out = []
+    for i in range(n):
+        c = base[i % 3]
+        art = Article(text=f"{c.article.text} ({i})", source=c.article.source, published=c.article.published)
+        out.append(CodedArticle(article=art, entities=c.entities, places=c.places, events=[
+            e.model_copy(update={"article_id": art.id, "id": f"{e.id}-{i}", "sources": [art.id]})
+            for e in c.events]))
+    return out
+
+
+def test_store_write_many_matches_write(store, tmp_path):
+    batch = _many(30)
+    assert store.write_many(batch + batch[:5], batch_size=16) == 30
+    assert store.write_many(batch) == 0
+    assert {t: _count(store, t) for t in ALL_TABLES} == {
+        "articles": 30, "events": 60, "event_entities": 130, "entities": 50, "places": 20}  # 10 x (4+4+5), 10 x (3+2+0)
+    with open_store(tmp_path / "one.duckdb") as single:
+        for c in batch:
+            single.write(c)
+        assert [e.model_dump() for e in single.events()] == [e.model_dump() for e in store.events()]
+        assert single.events_df().equals(store.events_df())
+
+
+def test_store_write_many_bad_article_keeps_the_others(store):
+    good = [pakistan(), kenya()]
+    bad = diplomacy()
+    bad.events[0] = bad.events[0].model_copy(update={"id": good[1].events[0].id})  # collides with a stored event
+    with pytest.raises(DetenteError) as err:
+        store.write_many([*good, bad])
+    assert err.value.code == "E208" and bad.article.id in str(err.value)
+    assert all(store.has_article(c.article.id) for c in good) and not store.has_article(bad.article.id)
+    assert _count(store, "events") == 4
+
+
+def test_store_set_links_bulk_last_wins(store):
+    batch = _many(40)
+    store.write_many(batch)
+    ids = [e.id for c in batch for e in c.events]
+    store.set_links([(i, f"can-{n % 7}", None, None) for n, i in enumerate(ids)] + [(ids[0], "can-x", "epi", None),
+                                                                                   ("ev-unknown", "can-y", None, None)])
+    df = store.events_df().set_index("id")
+    assert df.loc[ids[0], "canonical_id"] == "can-x" and df.loc[ids[0], "episode_id"] == "epi"
+    assert df.loc[ids[8], "canonical_id"] == "can-1"
+    assert df["canonical_id"].notna().all() and len(df) == 80

@@ -39,6 +39,7 @@ PAIR_WORDS = re.compile(r"^(?:the )?(?:both|two) (?:nations|countries|sides|neig
 INTERNATIONAL = {"IGO", "NGO", "UNO", "EUR", "MNC", "ISM", "IMG"}
 FACTUAL = {Modality.asserted, Modality.claimed}
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
+MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
 
 
 class CoderConfig(BaseModel):
@@ -134,6 +135,7 @@ class Coder:
                 if not actor and m.speaker:
                     actor = self._entities(m.speaker, doc, offset, on, last_actors)
                 recipient = self._entities(m.targets, doc, offset, on, last_actors)
+                actor = [_state_sector(e, m.event_type) for e in actor]
                 if actor:
                     last_actors = actor
                 entities.extend(actor + recipient)
@@ -280,6 +282,18 @@ def _attach_tolls(mentions: list[Mention], tolls: list[Toll], offset: int) -> di
     return out
 
 
+def _state_sector(e: Entity, event_type: str) -> Entity:
+    """A state named bare ("Pakistan", "Tehran") acts through its government, or its military when it fights."""
+    if not e.country or len(e.country) != 3 or e.country in INTERNATIONAL or e.country == "IGO":
+        return e
+    military = event_type in MILITARY_TYPES
+    if e.sector is None:
+        return e.model_copy(update={"sector": "MIL" if military else "GOV"})
+    if e.sector == "GOV" and military and not e.kb_id:
+        return e.model_copy(update={"sector": "MIL"})  # "Tehran's strikes": the capital stands for the state
+    return e
+
+
 def _has_actor(e: Event) -> bool:
     return any(x.country or x.sector for x in e.actor + e.recipient)
 
@@ -299,9 +313,11 @@ def _compatible(a: Event, b: Event) -> bool:
     if ca and cb and not (ca & cb):
         return False
     ra, rb = _countries(a.recipient), _countries(b.recipient)
-    if ca and cb:  # two mentions with actors are one event only with the same recipients
-        return ra == rb
-    return not (ra and rb and not (ra & rb))
+    if ra and rb and not (ra & rb):
+        return False
+    if ca and cb and a.evidence.start != b.evidence.start:
+        return ra == rb  # across sentences, two mentions with actors are one event only with the same recipients
+    return True
 
 
 def _merge(drafts: list[Event]) -> list[Event]:

@@ -74,7 +74,7 @@ MESSAGES: dict[str, str] = {
             "Use allCountries.txt or citiesN.txt from the GeoNames export, unzipped.",
     "E404": "Gazetteer index {path} is unreadable ({detail}). Rebuild it: `detente gazetteer --build`.",
     "E405": "Place mention ({start}, {end}) does not fit a text of {n} characters; offsets must index the text.",
-    "E406": "Unknown country code {code!r}. Give an ISO 3166-1 alpha-3 (or alpha-2) code such as PAK.",
+    "E406": "Unknown country code {iso!r}. Give an ISO 3166-1 alpha-3 (or alpha-2) code such as PAK.",
     # --- dates and tolls (E5xx) --------------------------------------------------------------------------------
     "E501": "A date expression must be a string, got {got}. Pass the text of the expression.",
     "E502": "Unknown tense {tense!r}. Use None, 'past', 'present' or 'future'.",

@@ -50,7 +50,8 @@ AutoCanonical = Annotated[bool | None, Query(description="Linked events (true), 
 Code = Annotated[str, Path(pattern=r"^[A-Za-z]{3}$", description="Country code, ISO3.")]
 
 
-def create_app(store: Any = None, *, db: str | None = None, coder: Any = None, read_only: bool = True) -> FastAPI:
+def create_app(store: Any = None, *, db: str | None = None, coder: Any = None, read_only: bool = True,
+               keep_open: bool | None = None) -> FastAPI:
     """The detente REST API and dashboard.
 
     Parameters
@@ -64,6 +65,9 @@ def create_app(store: Any = None, *, db: str | None = None, coder: Any = None, r
         created on the first request and kept.
     read_only
         Open ``db`` read-only (default). Ignored when ``store`` is given.
+    keep_open
+        Keep the store open between requests; default: yes, except a DuckDB file opened read-only, which is
+        opened per request so other processes can write to it while the API is idle.
 
     Examples
     --------
@@ -73,7 +77,7 @@ def create_app(store: Any = None, *, db: str | None = None, coder: Any = None, r
     ...     TestClient(create_app(st)).get("/api/stats").json()["events"]
     0
     """
-    svc = Service(store=store, db=db, read_only=read_only, coder=coder)
+    svc = Service(store=store, db=db, read_only=read_only, coder=coder, keep_open=keep_open)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):

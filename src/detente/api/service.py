@@ -38,20 +38,27 @@ class Service:
         Where to open a store when ``store`` is None: a DuckDB path, ``:memory:`` or a PostgreSQL DSN; None means
         the default store (``$DETENTE_DB`` or the user data dir).
     read_only
-        Open ``db`` read-only (the default: other processes may keep writing elsewhere, and the API cannot
-        write). POST /api/code with ``store=true`` needs ``read_only=False``.
+        Open ``db`` read-only (the default; the API then cannot write). POST /api/code with ``store=true`` needs
+        ``read_only=False``.
+    keep_open
+        Keep the store open between requests. Default: yes, except for a DuckDB file opened read-only, which is
+        opened per request (about 30 ms) so that ``detente code`` can write to the file while the API is idle
+        (DuckDB lets no process write while another holds the file open).
     coder
         Any object with ``code(Article) -> CodedArticle``; None creates ``detente.coder.Coder`` on first use.
     """
 
     def __init__(self, *, store: Any = None, db: str | None = None, read_only: bool = True,
-                 coder: Any = None) -> None:
+                 coder: Any = None, keep_open: bool | None = None) -> None:
         self.db = db
         if store is not None:
             read_only = bool(getattr(store, "read_only", False))
         elif db == ":memory:":  # an in-memory store only exists once created, so it cannot be read-only
             read_only = False
         self.read_only = read_only
+        if keep_open is None:
+            keep_open = store is not None or not read_only or _is_postgres(db)
+        self.keep_open = keep_open
         self._store = store
         self._owns_store = store is None
         self._coder = coder
@@ -68,9 +75,17 @@ class Service:
 
     @contextmanager
     def store(self) -> Iterator[Any]:
-        """The store, opened on first use (a failed open is retried on the next request), under the lock."""
+        """The store under the lock: kept open after first use, or (``keep_open=False``) opened for this call only.
+
+        A failed open is retried on the next call.
+        """
         with self._lock:
-            yield self._open()
+            st = self._open()
+            try:
+                yield st
+            finally:
+                if not self.keep_open:
+                    self.close()
 
     def close(self) -> None:
         with self._lock:
@@ -261,3 +276,11 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
             v = None
         out[k] = v
     return out
+
+
+def _is_postgres(db: str | None) -> bool:
+    if db is None:
+        from ..store import default_target
+
+        db = default_target()
+    return db.startswith(("postgresql://", "postgres://"))

@@ -20,7 +20,7 @@ from spacy.tokens import Span as SpacySpan
 
 DATA = resources.files("detente") / "data" / "detect"
 
-_POS = {"V": {"VERB"}, "N": {"NOUN", "PROPN"}, "ADJ": {"ADJ"}, "*": {"VERB", "NOUN", "PROPN", "ADJ"}}
+_POS = {"V": {"VERB"}, "N": {"NOUN", "PROPN"}, "ADJ": {"ADJ"}, "ADV": {"ADV"}, "*": {"VERB", "NOUN", "PROPN", "ADJ"}}
 
 
 @dataclass(frozen=True)

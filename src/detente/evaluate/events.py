@@ -396,7 +396,8 @@ def score_cameo_quad(
         gold.append(g)
         pred.append(p)
         if p != g:
-            examples.add(rec, quads if len(quads) > 1 else g, p, type=top.event_type if top else None)
+            examples.add(rec, sorted(set(quads)) if len(set(quads)) > 1 else g, p,
+                         type=top.event_type if top else None)
         if roots:
             root_n += 1
             root_ok += bool(top and cameo_root(top.cameo_code) in roots)

@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import hashlib
 import importlib.metadata as md
@@ -60,6 +61,7 @@ FEATURE_PRECISION = {
 }
 
 
+@functools.lru_cache(maxsize=200_000)
 def normalize(name: str) -> str:
     """The index key of a name: casefolded, without diacritics, punctuation unified, common abbreviations expanded.
 

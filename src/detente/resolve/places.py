@@ -254,6 +254,6 @@ class PlaceResolver:
         """The country as a Place (precision ``country``); DetenteError E406 for an unknown code."""
         c = self.gaz.country(iso3)
         if c is None:
-            raise DetenteError("E406", code=iso3)
+            raise DetenteError("E406", iso=iso3)
         return Place(name=c.name, geonames_id=c.geonames_id, lat=c.lat, lon=c.lon, country=c.country,
                      feature_code=c.feature_code, precision="country", confidence=1.0)

@@ -86,6 +86,8 @@ async function initMap() {
     const res = await fetch("static/vendor/world-atlas/countries-50m.json");
     const topo = await res.json();
     const land = topojson.feature(topo, topo.objects.countries);
+    // Antarctica (ISO numeric 010) stretches to the pole, which Web Mercator cannot draw.
+    land.features = land.features.filter((f) => f.id !== "010");
     L.geoJSON(land, {
       style: { color: "#9aa4b2", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 },
       interactive: false,
@@ -124,6 +126,7 @@ async function loadMap() {
       state.markers.addLayer(m);
     }
     note.textContent = `${placed} of ${page.events.length}${page.more ? "+" : ""} events have a place`;
+    if (placed) state.map.fitBounds(L.featureGroup(state.markers.getLayers()).getBounds(), { padding: [30, 30], maxZoom: 6 });
   } catch (err) {
     note.textContent = "(" + err.message + ")";
   }
@@ -240,6 +243,7 @@ async function loadEvents() {
     document.getElementById("next").disabled = !page.more;
     note.textContent = page.canonical ? "linked events" : "reports";
     if (!page.events.length) body.append(el("tr", {}, el("td", { colspan: 5, class: "empty" }, "no events match")));
+    else if (!state.selected) showEvent(page.events.find((e) => e.location) || page.events[0]);
   } catch (err) {
     body.replaceChildren(el("tr", {}, el("td", { colspan: 5, class: "error" }, err.message)));
   }
@@ -328,6 +332,8 @@ async function loadTopDyads() {
     }));
     if (!d.dyads.length) body.append(el("tr", {}, el("td", { colspan: 5, class: "empty" }, "no country pairs yet")));
     document.getElementById("countries").replaceChildren(...[...codes].sort().map((c) => el("option", { value: c })));
+    const form = document.getElementById("dyad-form");
+    if (d.dyads.length && !form.a.value && !form.b.value) showDyad(d.dyads[0].a, d.dyads[0].b);
   } catch (err) {
     body.replaceChildren(el("tr", {}, el("td", { colspan: 5, class: "error" }, err.message)));
   }
