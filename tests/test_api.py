@@ -398,3 +398,14 @@ def test_read_only_duckdb_is_released_between_requests(tmp_path):
         with open_store(path) as writer:  # `detente code` writing while the API is idle
             assert writer.write(iran_strike())
         assert c.get("/api/stats").json()["articles"] == 2  # and the API sees it on the next request
+
+
+@pytest.mark.model
+def test_code_with_the_real_coder(coder, tmp_path):
+    with TestClient(create_app(db=str(tmp_path / "m.duckdb"), read_only=False, coder=coder)) as c:
+        out = c.post("/api/code", json={"text": "Israeli troops shot dead two Palestinians in Jenin on Monday.",
+                                         "published": "2024-03-06T00:00:00Z", "store": True}).json()
+        assert out["stored"] is True
+        assert [(e["event_type"], e["actor"][0]["country"]) for e in out["events"]] == [("ASSAULT", "ISR")]
+        art = c.get(f"/api/articles/{out['article_id']}").json()
+        assert any(m["kind"] == "trigger" for m in art["marks"]) and art["warnings"] == []

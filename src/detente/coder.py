@@ -40,6 +40,7 @@ INTERNATIONAL = {"IGO", "NGO", "UNO", "EUR", "MNC", "ISM", "IMG"}
 FACTUAL = {Modality.asserted, Modality.claimed}
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
+STATE_SECTORS = {None, "GOV", "MIL", "COP", "CVL", "JUD", "LEG"}  # recipients whose country is where the act happened
 
 
 class CoderConfig(BaseModel):
@@ -227,7 +228,7 @@ class Coder:
             claimant = self.actors_.resolve(span.text, start=offset + span.start_char, on=when.date)
         if location is None and recipient and m.event_type in MATERIAL_CONFLICT:
             country = next((e.country for e in recipient if e.country and len(e.country) == 3
-                            and e.country not in {"IGO", "NGO"}), None)
+                            and e.country not in INTERNATIONAL and e.sector in STATE_SECTORS), None)
             location = self.places_.place_for_country(country) if country else None
         role_factor = 1.0 if any(e.country for e in actor) else (0.8 if actor else 0.6)
         return Event(

@@ -189,18 +189,16 @@ def demo_cmd(
     for k, v in sorted(stats.event_types.items(), key=lambda kv: -kv[1]):
         t.add_row(k, str(v))
     out.print(t)
-    dyads = summary.get("top_dyads") or []
-    if dyads:
-        d = Table(title="top actor pairs")
-        d.add_column("actor")
-        d.add_column("recipient")
-        d.add_column("events", justify="right")
-        for row in dyads[:10]:
-            if isinstance(row, dict):
-                d.add_row(str(row.get("actor") or row.get("a")), str(row.get("recipient") or row.get("b")),
-                          str(row.get("events") or row.get("n")))
-            else:
-                d.add_row(*(str(x) for x in row[:3]))
+    from ..analyze import top_dyads
+
+    with open_store(db) as store:
+        dyads = top_dyads(store.events(), n=10)
+    if len(dyads):
+        d = Table(title="most active actor pairs (countries, both directions)")
+        for col in ("a", "b", "events", "conflict", "coop", "killed"):
+            d.add_column(col, justify="right" if col not in ("a", "b") else "left")
+        for row in dyads.itertuples():
+            d.add_row(row.a, row.b, str(row.events), str(row.conflict), str(row.coop), str(row.killed))
         out.print(d)
     out.print(f"rejects: {summary.get('rejects', stats.rejects)}   store: {db}")
     out.print("next: detente events --db " + db + "   |   detente dyads --db " + db)

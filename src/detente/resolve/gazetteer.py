@@ -43,7 +43,6 @@ DATA_PACKAGE = "detente.data.places"
 
 _PUNCT_DROP = re.compile(r"[.'’‘`´ʼʻ\u02bf\u02be\"“”()\[\]]")
 _PUNCT_SPACE = re.compile(r"[-‐‑‒–—_/,;:&+]+")
-_SPACES = re.compile(r"\s+")
 _ADMIN2_SUFFIX = re.compile(r"\s+(?:County|Parish|Borough|District)$")
 _TOKEN_MAP = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "el": "al", "and": "", "the": ""}
 _ARTICLES = ("al ",)
