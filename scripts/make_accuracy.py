@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         "Training overlap: the PLOVER classifier is trained partly on the dev sets (a hash-split half of "
         "plover_gsr, case2021_task2 and petrarch2_unittests, see `detente.detect.train`). The eval tasks leave out "
         "every record whose id is in the model manifest's `trained_ids`, so those figures are on the held-out part; "
-        "the column says how many records were left out. Sets without a note were not used for training.",
+        "the column says how many records were left out. \"none reported\": the model manifest lists none of the "
+        "set's ids.",
     ]
     if args.limit:
         notes.append(f"**Sampled run:** at most {args.limit} records per set (`--limit {args.limit}`).")

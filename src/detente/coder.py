@@ -37,6 +37,7 @@ LOCATIVE_PREPS = {"in", "near", "at", "inside", "within", "across", "outside", "
 PAIR_WORDS = re.compile(r"^(?:the )?(?:both|two) (?:nations|countries|sides|neighbou?rs|governments|states)$"
                         r"|^(?:both|each other)$", re.I)
 INTERNATIONAL = {"IGO", "NGO", "UNO", "EUR", "MNC", "ISM", "IMG"}
+UNATTRIBUTED_MIN = 0.6
 FACTUAL = {Modality.asserted, Modality.claimed}
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
@@ -145,7 +146,7 @@ class Coder:
         events = _merge(drafts) if self.config.merge_mentions else drafts
         events = [self._refine_location(e, places) for e in events]
         if not self.config.keep_actorless:
-            events = [e for e in events if _has_actor(e)]
+            events = [e for e in events if _has_actor(e) or (e.confidence > 0 and _unattributed_ok(e))]
         return CodedArticle(article=article, events=events, entities=entities, places=places, warnings=warnings)
 
     def _entities(self, roles: Sequence[Role], doc, offset: int, on: dt.date | None,
@@ -345,11 +346,18 @@ def _merge(drafts: list[Event]) -> list[Event]:
         before = sorted((i for i, m in enumerate(merged) if _compatible(m, ev) and 0 < _sentence_gap(m, ev) <= 3),
                         key=lambda i: _sentence_gap(merged[i], ev))
         pick = same[0] if same else (before[0] if before else None)
-        if pick is None:
-            merged.append(ev)
-        else:
+        if pick is not None:
             merged[pick] = _combine(merged[pick], ev)
+        elif not any(_compatible(m, ev) for m in merged) and _unattributed_ok(ev):
+            merged.append(ev)  # a new event whose perpetrator the report does not name
+        else:
+            merged.append(ev.model_copy(update={"confidence": 0.0}))  # ambiguous back-reference: dropped below
     return sorted(merged, key=lambda e: (e.evidence.start, e.evidence.trigger.start if e.evidence.trigger else 0))
+
+
+def _unattributed_ok(ev: Event) -> bool:
+    """Material events reported without a named perpetrator ("mortar rounds landed near the base") are kept."""
+    return ev.quad_class in (2, 4) and ev.type_confidence >= UNATTRIBUTED_MIN and ev.modality in FACTUAL
 
 
 def _sentence_gap(earlier: Event, later: Event) -> float:

@@ -58,9 +58,10 @@ def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch
                     on_progress(rec)
                 continue
             todo.append(rec)
-        for coded in coder.pipe(todo, batch_size=batch_size):
-            if store is not None:
-                store.write(coded)
+        done = list(coder.pipe(todo, batch_size=batch_size))
+        if store is not None and done:
+            store.write_many(done)  # one transaction per batch: no half article survives an interruption
+        for coded in done:
             stats.coded += 1
             stats.events += len(coded.events)
             stats.event_types.update(e.event_type for e in coded.events)

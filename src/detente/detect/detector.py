@@ -12,6 +12,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span as SpacySpan
 
 from .classifier import NONE, Candidate, TypeClassifier, load_classifier
+from ..schema import Modality
 from .modality import ModalityReading, read_modality
 from .roles import Role, find_roles, is_background
 from .triggers import DATA, CueTable, Trigger, TriggerLexicon
@@ -100,18 +101,19 @@ class EventDetector:
 
     def _build(self, doc, sent, trig, etype, conf, background, alternatives) -> Mention:
         sources, targets = find_roles(doc, trig.head, etype)
-        speaker = _reporting_subject(doc, trig.head) if etype in SPEECH_ACT_TYPES else []
+        speaker = _reporting_subject(doc, trig.head)
         lemmas = {t.lemma_.lower() for t in sent}
         text_lower = sent.text.lower()
         mode = next((r.mode for r in trig.readings if r.event_type == etype and r.mode), None)
-        if mode is None:
-            for ev_type, cue_mode in self.modes_.matches(lemmas, text_lower):
-                if ev_type == etype:
-                    mode = cue_mode
-                    break
+        for key in self.modes_.matches(lemmas, text_lower):
+            if key[0] == etype and (mode is None or key in self.modes_.override_):
+                mode = key[1]  # the first matching cue row; an override row beats the trigger's own mode
+                break
         context = [k[0] for k in self.contexts_.matches(lemmas, text_lower)]
-        return Mention(doc, trig, etype, conf, mode, context, sources, targets,
-                       read_modality(doc, trig.head, etype), background, list(alternatives), speaker)
+        modality = read_modality(doc, trig.head, etype)
+        mention = Mention(doc, trig, etype, conf, mode, context, sources, targets, modality, background,
+                          list(alternatives), speaker if etype in SPEECH_ACT_TYPES else [])
+        return convert_intent(mention, speaker)
 
 
 def make_candidate(doc: Doc, sent: SpacySpan, trig: Trigger) -> Candidate:
@@ -140,3 +142,47 @@ def _reporting_subject(doc: Doc, head_i: int) -> list[Role]:
             return _roles_of(subj, "speaker")
         tok = tok.head
     return []
+
+
+COOPERATIVE = {"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "AGREE"}
+CONFLICTUAL = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"}
+THREAT_MODE = {"ASSAULT": "violence", "MOBILIZE": "violence", "COERCE": "restrict", "SANCTION": "relations",
+               "PROTEST": None}
+COMMIT_VERBS = {"vow", "pledge", "promise", "threaten", "warn", "offer", "agree", "commit"}
+
+
+def convert_intent(m: Mention, speaker: list[Role]) -> Mention:
+    """PLOVER codes a stated intention as the speech act it is, not as the act announced:
+
+    * a future or conditional conflictual act announced by its actor ("they would blockade Paris", "will boycott
+      the elections unless …", "threatened to strike") → THREATEN;
+    * a future cooperative act announced by its actor ("the rebels said they will release the hostages",
+      "pledged to withdraw") → AGREE;
+    * a refused or failed cooperative act ("failed to reach agreement", "said it would not meet") → REJECT;
+    * "X said Y must …" → REQUEST by X of Y.
+    The result is asserted: the threat, promise or refusal happened.
+    """
+    doc = m.doc
+    head = doc[m.trigger.head]
+    announced = bool(speaker) or any(t.lemma_.lower() in COMMIT_VERBS for t in head.ancestors)
+    modality = m.modality.modality
+    aux = {c.lower_ for c in head.children if c.dep_ == "aux"}
+    new_type = None
+    if modality in (Modality.future, Modality.hypothetical) and announced:
+        if aux & {"must", "should"} and speaker:
+            new_type = "REQUEST"
+            m.targets, m.sources = m.sources or m.targets, speaker
+        elif m.event_type in CONFLICTUAL:
+            new_type = "THREATEN"
+            m.mode = THREAT_MODE.get(m.event_type)
+        elif m.event_type in COOPERATIVE - {"AGREE"}:
+            new_type, m.mode = "AGREE", None
+    elif modality == Modality.negated and m.event_type in COOPERATIVE and (
+            announced or (m.modality.cue is not None and m.modality.cue.lemma_.lower() in {"fail", "refuse", "decline"})):
+        new_type, m.mode = "REJECT", None
+    if new_type:
+        m.event_type = new_type
+        m.modality = ModalityReading(Modality.asserted)
+        if not m.sources and speaker:
+            m.sources = speaker
+    return m

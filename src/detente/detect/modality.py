@@ -21,6 +21,7 @@ CLAIM_VERBS = {
     "say", "claim", "report", "allege", "tell", "announce", "state", "confirm", "insist", "assert", "add",
     "according", "accuse", "charge",
 }
+FAIL_VERBS = {"fail", "refuse", "decline"}
 DENY_VERBS = {"deny", "dismiss", "refute", "reject"}
 # speech acts whose content is the act itself: their own trigger is asserted
 SPEECH_ACT_TYPES = {"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT", "AGREE"}
@@ -60,6 +61,8 @@ def read_modality(doc: Doc, head_i: int, event_type: str) -> ModalityReading:
                 return ModalityReading(Modality.hypothetical, c)
     for t in chain[1:]:
         lemma = t.lemma_.lower()
+        if lemma in FAIL_VERBS and chain[chain.index(t) - 1].dep_ == "xcomp":
+            return ModalityReading(Modality.negated, t)  # "failed to reach agreement", "refused to meet"
         if lemma in INTENT_VERBS and tok.dep_ in {"xcomp"} and tok.head.i == t.i:
             return ModalityReading(Modality.future, t)
         if lemma == "threaten" and event_type != "THREATEN":

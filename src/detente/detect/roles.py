@@ -44,7 +44,7 @@ OF_IS_SOURCE = {"CONSULT", "AGREE", "PROTEST", "COOPERATE", "MOBILIZE", "SUPPORT
 OF_IS_TARGET = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "REJECT"}
 NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 STOP_NOUNS = {"it", "this", "that", "which", "who", "what", "there", "here"}
-BACKGROUND_PREPS = {"after", "following", "since", "before", "amid", "despite", "over", "in", "during", "of", "about"}
+BACKGROUND_PREPS = {"after", "following", "since", "before", "amid", "despite", "over", "during", "prior"}
 
 
 @dataclass

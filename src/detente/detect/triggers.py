@@ -132,9 +132,12 @@ class CueTable:
 
     def initialize(self) -> CueTable:
         self.rows_: list[tuple[tuple[str, ...], frozenset[str]]] = []
+        self.override_: set[tuple[str, ...]] = set()
         for row in _read_tsv(self.path):
             key = tuple(row[c].strip() for c in self.key_columns)
             self.rows_.append((key, frozenset(c.strip().lower() for c in row["cues"].split("|") if c.strip())))
+            if (row.get("override") or "").strip() == "1":
+                self.override_.add(key)
         return self
 
     def matches(self, lemmas: set[str], text_lower: str) -> list[tuple[str, ...]]:

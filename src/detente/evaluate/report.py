@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+# Headline figure shown in the summary when the set has no target, first present wins.
+_PREFERRED = ("macro_f1", "weighted_f1", "f1", "acc_161km", "accuracy")
 # Top-level keys that are bookkeeping, not figures.
 _NOT_HEADLINE = {"task", "file", "details", "examples", "problems", "training_note", "mapping", "templates",
                  "errors", "n_docs"}
@@ -93,7 +95,8 @@ def render_markdown(results: Sequence[dict[str, Any]], *, date: str, commit: str
                          f"| {target_status(None, r.get('target'))} | |")
             continue
         head = headline(rep)
-        key = (r.get("target") or (None,))[0] or next((k for k in head if k != "n"), None)
+        key = (r.get("target") or (None,))[0] or next((k for k in _PREFERRED if k in head),
+                                                      next((k for k in head if k != "n"), None))
         main = f"{key} {fmt(head.get(key))}" if key else ""
         if rep.get("coder_errors"):
             main += f" ({rep['coder_errors']} coder errors)"
@@ -103,7 +106,7 @@ def render_markdown(results: Sequence[dict[str, Any]], *, date: str, commit: str
     for r in results:
         lines += [f"## {r['dataset']} — `{r['task']}`", "", f"File: `{r.get('file')}`"
                   + (f"; {r['seconds']:.0f} s" if r.get("seconds") is not None else "")
-                  + (f"; report `{r['json']}`" if r.get("json") else ""), ""]
+                  + (f"; report [{r['json']}]({r['json']})" if r.get("json") else ""), ""]
         rep = r.get("report")
         if rep is None:
             lines += [f"**Failed:** `{_md_escape(r.get('error', ''))}`", ""]

@@ -80,7 +80,8 @@ def run_suite(shared: Path, *, out_dir: Path | None = None, limit: int | None = 
         if only and item.dataset not in only and item.task not in only:
             continue
         path = (shared / item.path).resolve()
-        row: dict[str, Any] = {"dataset": item.dataset, "task": item.task, "file": str(path), "target": item.target,
+        row: dict[str, Any] = {"dataset": item.dataset, "task": item.task, "file": _relative(path, shared.parent),
+                               "target": item.target,
                                "report": None, "error": None, "seconds": None, "json": None}
         t0 = time.time()
         try:
@@ -106,9 +107,16 @@ def run_suite(shared: Path, *, out_dir: Path | None = None, limit: int | None = 
             target = out_dir / name
             target.write_text(json.dumps(_portable(row["report"], shared), indent=1, sort_keys=True,
                                          ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-            row["json"] = str(target)
+            row["json"] = _relative(target, out_dir.parent)
         results.append(row)
     return results
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path(base).resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _portable(report: dict[str, Any], shared: Path) -> dict[str, Any]:

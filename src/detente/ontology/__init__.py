@@ -412,5 +412,8 @@ def case2021_code(event_type: str, mode: str | None, actor_sectors: Iterable[str
     pair = acled(event_type, mode, actor_sectors=actor_sectors, recipient_sectors=recipient_sectors,
                  context=context)
     if pair is None:
-        return None
+        # CASE's classes outside ACLED (DIPLO, ATTRIB …): the label whose PLOVER reading is this type (and mode)
+        unseen = [c for c in _ont().case.values() if c.acled is None and c.plover[0] == event_type]
+        exact = [c for c in unseen if c.plover[1] in (None, mode)]
+        return (exact or [None])[0].label if exact else None
     return _ont().case_by_subtype.get(pair[1])

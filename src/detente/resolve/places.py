@@ -36,6 +36,7 @@ _GENERIC_TAIL = re.compile(
     r"territory|municipality|town|village)$", re.I)
 _LEADING = re.compile(r"^(?:the|greater|downtown|northern|southern|eastern|western|central)\s+", re.I)
 _EARTH_KM = 6371.0088
+CITY_OVER_REGION_POP = 50_000
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -244,11 +245,22 @@ class PlaceResolver:
         if m.choice < 0:
             return None
         c = m.candidates[m.choice]
+        if c.feature_code == "ADM1":
+            c = self._city_of_same_name(m, c)
         conf = 1.0 / (1.0 + math.exp(-(m.margin - 0.5)))
         return Place(name=c.name, geonames_id=c.geonames_id, lat=c.lat, lon=c.lon, admin1=c.admin1,
                      admin1_code=c.admin1_code, country=c.country, feature_code=c.feature_code,
                      precision=FEATURE_PRECISION.get(c.feature_code, "city"),
                      span=Span(start=m.start, end=m.end, text=m.text), confidence=round(conf, 3))
+
+    @staticmethod
+    def _city_of_same_name(m: _Mention, region: Candidate) -> Candidate:
+        """"Tehran", "Kabul", "New York", "Jenin": when a province and a large city share the name, news means the
+        city (a province is named with "province" or "state", which the province candidate alone matches)."""
+        key = normalize(m.text)
+        cities = [c for c in m.candidates if c.feature_code.startswith("PPL") and c.country == region.country
+                  and normalize(c.name) == key and c.population >= CITY_OVER_REGION_POP]
+        return max(cities, key=lambda c: c.population) if cities else region
 
     def place_for_country(self, iso3: str) -> Place:
         """The country as a Place (precision ``country``); DetenteError E406 for an unknown code."""

@@ -104,10 +104,10 @@ def iter_archive(inputs: Iterable[str], *, db: str | None = None, n_workers: int
         for batch in itertools.islice(batches, limit):
             pending.add(client.submit(code_batch, batch, config_json, pure=False))
         for fut in pending:
-            for raw in fut.result():
-                coded = CodedArticle.model_validate(raw)
-                if store is not None:
-                    store.write(coded)
+            done = [CodedArticle.model_validate(raw) for raw in fut.result()]
+            if store is not None and done:
+                store.write_many(done)
+            for coded in done:
                 stats.coded += 1
                 stats.events += len(coded.events)
                 stats.event_types.update(e.event_type for e in coded.events)
