@@ -111,3 +111,18 @@ def test_split_sentences_offsets_round_trip():
     spans = split_sentences(text)
     assert [text[s:e] for s, e in spans] == ["Gen. Asim Munir spoke on Friday.", "U.S. troops left.",
                                              "A new paragraph starts here."]
+
+
+def test_lexicon_and_cues_use_only_plover_types_and_modes():
+    from detente.detect.detector import EventDetector
+
+    EventDetector().initialize()  # raises E600/E601 on an unknown type or mode
+
+
+def test_inflections_cover_regular_and_doubled_forms():
+    from detente.detect.triggers import inflections
+
+    assert {"attacks", "attacked", "attacking"} <= inflections("attack")
+    assert {"kidnapped", "kidnapping"} <= inflections("kidnap")
+    assert {"seized", "seizing"} <= inflections("seize")
+    assert "denied" in inflections("deny")

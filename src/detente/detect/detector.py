@@ -58,6 +58,7 @@ class EventDetector:
     def initialize(self) -> EventDetector:
         self.lexicon_ = TriggerLexicon(path=self.lexicon_path).initialize()
         self.modes_ = CueTable(path=DATA / "mode_cues.tsv", key_columns=("event_type", "mode")).initialize()
+        self._validate()
         self.contexts_ = CueTable(path=DATA / "context_cues.tsv", key_columns=("context",)).initialize()
         self.classifier_: TypeClassifier | None
         try:
@@ -65,6 +66,17 @@ class EventDetector:
         except Exception:  # noqa: BLE001 — no trained model yet: fall back to the lexicon alone (documented)
             self.classifier_ = None
         return self
+
+    def _validate(self) -> None:
+        """Every type and mode in the lexicon and the cue tables must be PLOVER's (E600/E601 name the culprit)."""
+        from .. import ontology
+
+        for by_pos in self.lexicon_.entries_.values():
+            for readings in by_pos.values():
+                for r in readings:
+                    ontology.validate(r.event_type, r.mode)
+        for (event_type, mode), _ in self.modes_.rows_:
+            ontology.validate(event_type, mode)
 
     # -- find ------------------------------------------------------------------------------------------------
     def candidates(self, doc: Doc) -> list[tuple[SpacySpan, Trigger, Candidate]]:
@@ -78,20 +90,39 @@ class EventDetector:
         return self.detect(doc)
 
     def detect(self, doc: Doc) -> list[Mention]:
-        cands = self.candidates(doc)
-        if not cands:
-            return []
-        probs = self.classifier_.predict_proba([c for _, _, c in cands]) if self.classifier_ else None
-        mentions = []
-        for row, (sent, trig, cand) in enumerate(cands):
-            ranked = self._rank(trig, cand, probs[row] if probs is not None else None)
-            if not ranked or ranked[0][0] == NONE or ranked[0][1] < self.min_confidence:
-                continue
-            if cand.background:
-                continue  # "following recent strikes": circumstance of another act, not reported here
-            etype, conf = ranked[0]
-            mentions.append(self._build(doc, sent, trig, etype, conf, cand.background, ranked[1:4]))
-        return mentions
+        return self.detect_many([doc])[0]
+
+    def detect_many(self, docs: list[Doc], *, ner=None) -> list[list[Mention]]:
+        """Mentions for each doc; the classifier sees every candidate of every doc in one batch.
+
+        ``ner``: a spaCy NER component to run on the docs that hold an event only (the docs were parsed without
+        it: named entities are needed for roles and places, not for finding and typing events).
+        """
+        accepted = self.accept_many(docs)
+        if ner is not None:
+            with_events = [doc for doc, acc in zip(docs, accepted) if acc]
+            for _ in ner.pipe(with_events):
+                pass
+        return [[self._build(doc, *a) for a in acc] for doc, acc in zip(docs, accepted)]
+
+    def accept_many(self, docs: list[Doc]) -> list[list[tuple]]:
+        """The candidates that are events, per doc: (sentence, trigger, type, probability, background, ranked)."""
+        per_doc = [self.candidates(doc) for doc in docs]
+        flat = [c for cands in per_doc for _, _, c in cands]
+        probs = self.classifier_.predict_proba(flat) if self.classifier_ and flat else None
+        out, row = [], 0
+        for cands in per_doc:
+            acc = []
+            for sent, trig, cand in cands:
+                ranked = self._rank(trig, cand, probs[row] if probs is not None else None)
+                row += 1
+                if not ranked or ranked[0][0] == NONE or ranked[0][1] < self.min_confidence:
+                    continue
+                if cand.background:
+                    continue  # "following recent strikes": circumstance of another act, not reported here
+                acc.append((sent, trig, ranked[0][0], ranked[0][1], cand.background, ranked[1:4]))
+            out.append(acc)
+        return out
 
     def _rank(self, trig: Trigger, cand: Candidate, probs) -> list[tuple[str, float]]:
         if probs is None:  # lexicon only: the first reading, with a modest confidence
@@ -99,7 +130,7 @@ class EventDetector:
         classes = self.classifier_.classes_
         return sorted(((classes[i], float(p)) for i, p in enumerate(probs)), key=lambda x: -x[1])
 
-    def _build(self, doc, sent, trig, etype, conf, background, alternatives) -> Mention:
+    def _build(self, doc: Doc, sent, trig, etype: str, conf: float, background: bool, alternatives) -> Mention:
         sources, targets = find_roles(doc, trig.head, etype)
         speaker = _reporting_subject(doc, trig.head)
         lemmas = {t.lemma_.lower() for t in sent}

@@ -46,6 +46,27 @@ def _read_tsv(path: Path | str) -> list[dict[str, str]]:
     return list(csv.DictReader(lines, delimiter="\t"))
 
 
+def inflections(word: str) -> set[str]:
+    """Regular English inflections of a lemma (irregular ones come from the lexicon's ``forms`` column).
+
+    >>> sorted(inflections("strike"))
+    ['strike', 'striked', 'strikes', 'striking']
+    >>> "detained" in inflections("detain") and "kidnapped" in inflections("kidnap")
+    True
+    """
+    out = {word, word + "s", word + "es", word + "ed", word + "ing"}
+    if word.endswith("e"):
+        out |= {word + "d", word[:-1] + "ing"}
+        out -= {word + "es", word + "ed", word + "ing"}
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        out |= {word[:-1] + "ies", word[:-1] + "ied"}
+    if len(word) >= 3 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+        out |= {word + word[-1] + "ed", word + word[-1] + "ing"}  # kidnap -> kidnapped, stop -> stopping
+    if word.endswith(("s", "sh", "ch", "x", "z")):
+        out.add(word + "es")
+    return out
+
+
 class TriggerLexicon:
     """Lemma-sequence lexicon of event triggers.
 
@@ -64,21 +85,21 @@ class TriggerLexicon:
         self.entries_: dict[tuple[str, ...], dict[str, list[Reading]]] = {}
         surface: set[str] = set()
         for row in rows:
-            lemmas = tuple(row["pattern"].split())
+            words = row["pattern"].split()
+            lemmas = tuple(" ".join(words).replace("-", " - ").split())  # spaCy splits "sit-in" into sit - in
             pos = row["pos"].strip() or "*"
             by_pos = self.entries_.setdefault(lemmas, {})
             reading = Reading(row["event_type"].strip(), (row.get("mode") or "").strip() or None)
             if reading not in by_pos.setdefault(pos, []):
                 by_pos[pos].append(reading)
-            first = lemmas[0]
-            surface.add(re.escape(first[:-1] if first.endswith("e") and len(first) > 3 else first))
-            for form in (row.get("forms") or "").split("|"):
-                if form.strip():
-                    surface.add(re.escape(form.strip().lower()))
+            irregular = [f.strip().lower() for f in (row.get("forms") or "").split("|") if f.strip()]
+            firsts = "|".join(sorted(map(re.escape, inflections(words[0]) | set(irregular)), key=len, reverse=True))
+            rest = "".join(r"[\s-]+" + re.escape(w) + r"(?:s|es|ed|d|ing)?" for w in words[1:])
+            surface.add(f"(?:{firsts}){rest}")
         self.max_len_ = max(len(k) for k in self.entries_)
         self.first_ = {k[0] for k in self.entries_}
-        # stems followed by letters: "strik" matches strike/strikes/striking; a word boundary before
-        self.regex_ = re.compile(r"\b(?:" + "|".join(sorted(surface, key=len, reverse=True)) + r")", re.I)
+        # every inflected surface form of every pattern, as whole words
+        self.regex_ = re.compile(r"\b(?:" + "|".join(sorted(surface, key=len, reverse=True)) + r")\b", re.I)
         return self
 
     def may_contain(self, text: str) -> bool:

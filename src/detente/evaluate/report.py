@@ -99,7 +99,7 @@ def render_markdown(results: Sequence[dict[str, Any]], *, date: str, commit: str
                                                       next((k for k in head if k != "n"), None))
         main = f"{key} {fmt(head.get(key))}" if key else ""
         if rep.get("coder_errors"):
-            main += f" ({rep['coder_errors']} coder errors)"
+            main += f" ({rep['coder_errors']} coder error{'s' if rep['coder_errors'] != 1 else ''})"
         lines.append(f"| {r['dataset']} | {r['task']} | {fmt(head.get('n'))} | {main} | "
                      f"{target_status(rep, r.get('target'))} | {_md_escape(rep.get('training_note') or 'none reported')} |")
     lines += ["", *notes, ""] if notes else [""]
