@@ -342,6 +342,7 @@ def _merge(drafts: list[Event]) -> list[Event]:
     """
     merged: list[Event] = []
     loose: list[Event] = []
+    dropped: list[Event] = []
     for ev in drafts:
         if not _has_actor(ev):
             loose.append(ev)
@@ -361,7 +362,8 @@ def _merge(drafts: list[Event]) -> list[Event]:
         elif not any(_compatible(m, ev) for m in merged) and _unattributed_ok(ev):
             merged.append(ev)  # a new event whose perpetrator the report does not name
         else:
-            merged.append(ev.model_copy(update={"confidence": 0.0}))  # ambiguous back-reference: dropped below
+            dropped.append(ev.model_copy(update={"confidence": 0.0}))  # ambiguous back-reference: dropped below
+    merged += dropped
     return sorted(merged, key=lambda e: (e.evidence.start, e.evidence.trigger.start if e.evidence.trigger else 0))
 
 

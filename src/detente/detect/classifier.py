@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,11 +42,36 @@ class Candidate:
     background: bool
 
 
+@functools.lru_cache(maxsize=1)
+def cue_families() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Word families (``data/detect/classifier_cues.tsv``) as compiled whole-word patterns."""
+    path = resources.files("detente") / "data" / "detect" / "classifier_cues.tsv"
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("family\t"):
+            continue
+        family, words = line.split("\t", 1)
+        alts = "|".join(re.escape(w.strip()).replace(r"\*", r"\w*") for w in words.split("|") if w.strip())
+        out.append((family, re.compile(r"\b(?:" + alts + r")\b", re.I)))
+    return tuple(out)
+
+
+def cue_features(texts: list[str]) -> np.ndarray:
+    fams = cue_families()
+    feats = np.zeros((len(texts), len(fams)), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for j, (_, rx) in enumerate(fams):
+            if rx.search(text):
+                feats[i, j] = 1.0
+    return feats
+
+
 def featurize(cands: list[Candidate]) -> np.ndarray:
     if not cands:
         return np.zeros((0, 0), dtype=np.float32)
     sent_vecs = embed([c.sentence for c in cands])
     win_vecs = embed([c.window for c in cands])
+    cues = cue_features([c.sentence for c in cands])
     lex = np.zeros((len(cands), len(PLOVER_TYPES) + 2), dtype=np.float32)
     index = {t: i for i, t in enumerate(PLOVER_TYPES)}
     for row, c in enumerate(cands):
@@ -54,7 +80,7 @@ def featurize(cands: list[Candidate]) -> np.ndarray:
                 lex[row, index[r]] = 1.0
         lex[row, -2] = float(c.verbal)
         lex[row, -1] = float(c.background)
-    return np.hstack([sent_vecs, win_vecs, lex * 2.0])
+    return np.hstack([sent_vecs, win_vecs, lex * 2.0, cues])
 
 
 class TypeClassifier:

@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> dict:
     manifest = {
         "name": MODEL_NAME,
         "classes": [str(c) for c in model.classes_],
-        "features": "model2vec minilm-m2v sentence (256) + trigger window (256) + lexicon readings (16) + 2 flags",
+        "features": "model2vec minilm-m2v sentence (256) + trigger window (256) + lexicon readings (16) + 2 flags + cue families (data/detect/classifier_cues.tsv)",
         "C": args.c,
         "examples": len(labels),
         "labels": dict(sorted(Counter(labels).items())),

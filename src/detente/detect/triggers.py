@@ -81,7 +81,12 @@ class TriggerLexicon:
         self.path = path
 
     def initialize(self) -> TriggerLexicon:
-        rows = _read_tsv(self.path or DATA / "triggers.tsv")
+        if self.path:
+            rows = _read_tsv(self.path)
+        else:  # the core lexicon, then every triggers_*.tsv beside it (domain additions, e.g. local police news)
+            files = [DATA / "triggers.tsv"] + sorted((p for p in DATA.iterdir() if p.name.startswith("triggers_")
+                                                       and p.name.endswith(".tsv")), key=lambda p: p.name)
+            rows = [row for f in files for row in _read_tsv(f)]
         self.entries_: dict[tuple[str, ...], dict[str, list[Reading]]] = {}
         surface: set[str] = set()
         for row in rows:
