@@ -128,6 +128,7 @@ class Coder:
         places: list[Place] = []
         drafts: list[Event] = []
         last_actors: list[Entity] = []
+        references: set[str] = set()
         for offset, doc, mentions in docs:
             if not mentions:
                 continue
@@ -148,9 +149,15 @@ class Coder:
                 if actor:
                     last_actors = actor
                 entities.extend(actor + recipient)
-                drafts.append(self._event(article, m, doc, offset, when, actor, recipient,
-                                          self._location(m, doc, sent_places, recipient), toll_for.get(id(m))))
-        events = _merge(drafts) if self.config.merge_mentions else drafts
+                if m.reference and actor:
+                    continue  # a reference with its own actor is not a back-reference we can place
+                ev = self._event(article, m, doc, offset, when, actor, recipient,
+                                 self._location(m, doc, sent_places, recipient), toll_for.get(id(m)))
+                if m.reference:
+                    references.add(ev.id)
+                drafts.append(ev)
+        events = _merge(drafts, references) if self.config.merge_mentions else [
+            e for e in drafts if e.id not in references]
         events = [self._refine_location(e, places) for e in events]
         if not self.config.keep_actorless:
             events = [e for e in events if _has_actor(e) or (e.confidence > 0 and _unattributed_ok(e))]
@@ -315,8 +322,10 @@ def _countries(entities: list[Entity]) -> set[str]:
 
 
 def _compatible(a: Event, b: Event) -> bool:
-    if a.event_type != b.event_type or a.modality != b.modality:
+    if a.event_type != b.event_type:
         return False
+    if a.modality != b.modality and not {a.modality, b.modality} <= FACTUAL:
+        return False  # a reported (claimed) mention and an asserted one can be the same event
     if not (a.date_inferred or b.date_inferred) and a.date != b.date:
         return False
     if a.mode and b.mode and a.mode != b.mode:
@@ -332,7 +341,7 @@ def _compatible(a: Event, b: Event) -> bool:
     return True
 
 
-def _merge(drafts: list[Event]) -> list[Event]:
+def _merge(drafts: list[Event], references: set[str] = frozenset()) -> list[Event]:
     """Mentions of one event within an article become one event.
 
     Mentions that name actors merge when type, mode, date and actor countries agree and their recipients are the
@@ -359,6 +368,8 @@ def _merge(drafts: list[Event]) -> list[Event]:
         pick = same[0] if same else (before[0] if before else None)
         if pick is not None:
             merged[pick] = _combine(merged[pick], ev)
+        elif ev.id in references:
+            continue  # a back-reference to nothing coded: not an event of its own
         elif not any(_compatible(m, ev) for m in merged) and _unattributed_ok(ev):
             merged.append(ev)  # a new event whose perpetrator the report does not name
         else:

@@ -19,6 +19,8 @@ from .triggers import DATA, CueTable, Trigger, TriggerLexicon
 
 REPORTING_VERBS = {"say", "note", "tell", "state", "add", "declare", "stress", "insist", "argue", "write", "announce",
                    "claim", "report", "warn", "suggest", "remark"}
+REFERENCE_TYPES = {"ASSAULT", "COERCE"}
+REFERENCE_MIN = 0.08
 SPEECH_ACT_TYPES = {"ACCUSE", "REQUEST", "THREATEN", "REJECT", "SUPPORT", "AGREE"}
 
 
@@ -38,6 +40,7 @@ class Mention:
     background: bool
     alternatives: list[tuple[str, float]] = field(default_factory=list)
     speaker: list[Role] = field(default_factory=list)  # for speech acts: who said it (source when none resolves)
+    reference: bool = False  # a back-reference to an event (may add its date/toll/place), never an event alone
 
 
 class EventDetector:
@@ -116,11 +119,16 @@ class EventDetector:
             for sent, trig, cand in cands:
                 ranked = self._rank(trig, cand, probs[row] if probs is not None else None)
                 row += 1
-                if not ranked or ranked[0][0] == NONE or ranked[0][1] < self.min_confidence:
-                    continue
-                if cand.background:
+                if not ranked or cand.background:
                     continue  # "following recent strikes": circumstance of another act, not reported here
-                acc.append((sent, trig, ranked[0][0], ranked[0][1], cand.background, ranked[1:4]))
+                if ranked[0][0] != NONE and ranked[0][1] >= self.min_confidence:
+                    acc.append((sent, trig, ranked[0][0], ranked[0][1], cand.background, ranked[1:4], False))
+                    continue
+                # not a new event, but maybe a back-reference that dates or counts one ("Thursday's strikes
+                # resulted in nine fatalities"): kept as a reference, which can only enrich an event already coded
+                ref = next(((t, p) for t, p in ranked if t in REFERENCE_TYPES and t in cand.readings), None)
+                if ref and ref[1] >= REFERENCE_MIN:
+                    acc.append((sent, trig, ref[0], ref[1], cand.background, [], True))
             out.append(acc)
         return out
 
@@ -130,7 +138,8 @@ class EventDetector:
         classes = self.classifier_.classes_
         return sorted(((classes[i], float(p)) for i, p in enumerate(probs)), key=lambda x: -x[1])
 
-    def _build(self, doc: Doc, sent, trig, etype: str, conf: float, background: bool, alternatives) -> Mention:
+    def _build(self, doc: Doc, sent, trig, etype: str, conf: float, background: bool, alternatives,
+               reference: bool = False) -> Mention:
         sources, targets = find_roles(doc, trig.head, etype)
         speaker = _reporting_subject(doc, trig.head)
         lemmas = {t.lemma_.lower() for t in sent}
@@ -143,7 +152,7 @@ class EventDetector:
         context = [k[0] for k in self.contexts_.matches(lemmas, text_lower)]
         modality = read_modality(doc, trig.head, etype)
         mention = Mention(doc, trig, etype, conf, mode, context, sources, targets, modality, background,
-                          list(alternatives), speaker if etype in SPEECH_ACT_TYPES else [])
+                          list(alternatives), speaker if etype in SPEECH_ACT_TYPES else [], reference)
         return convert_intent(mention, speaker)
 
 

@@ -1,0 +1,208 @@
+"""Learned ACLED sub-event typing of PLOVER events from their evidence sentence.
+
+The rule mapping (``detente.ontology.acled``) decides ACLED classes from a PLOVER event's mode and actor sectors,
+which are often missing or wrong on short news text. This classifier reads the sentence instead. Features:
+
+* the model2vec embedding of the sentence (``detect.embed``, 256 dims);
+* lexical cue counts, ``log(1 + n)`` per category of ``data/acled/cues.tsv`` (air, shelling, explosive, suicide,
+  grenade, protest, riot, arrest, seize …), found with one compiled regex;
+* a one-hot of the event's PLOVER type over the six types that can map to ACLED (all zeros = type-agnostic).
+
+The model is a multinomial logistic regression over the 25 ACLED sub-event types, trained by
+``python -m detente.detect.train_acled`` and shipped as ``data/models/acled-subtype.v1.{npz,json}``: plain arrays
+and a JSON manifest, so prediction needs numpy only and loading runs no pickled code. With a PLOVER type, the
+probabilities are restricted to the sub-event types that type can express (manifest ``allowed``) and renormalised.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DetenteError
+from .embed import embed
+
+MODEL_DIR = resources.files("detente") / "data" / "models"
+MODEL_NAME = "acled-subtype.v1"
+CUES_PATH = resources.files("detente") / "data" / "acled" / "cues.tsv"
+MAPPABLE = ("ASSAULT", "PROTEST", "COERCE", "RETREAT", "AGREE", "MOBILIZE")
+"""PLOVER types whose events can have an ACLED sub-event type (the others are verbal or outside ACLED)."""
+
+Prediction = tuple[str, str, float]
+
+
+class CueLexicon:
+    """Counts cue words per category with one compiled regex (``counts(texts) -> (n, k) array``).
+
+    >>> lex = CueLexicon().initialize()
+    >>> row = lex.counts(["Jets carried out air strikes and drone strikes."])[0]
+    >>> round(float(row[lex.categories.index("air")]), 3)  # log(1 + 3): "air strikes", "drone", "jets"
+    1.386
+    """
+
+    def __init__(self, *, path: str | Path | None = None) -> None:
+        self.path = path
+
+    def initialize(self) -> CueLexicon:
+        path = Path(str(self.path or CUES_PATH))
+        if not path.is_file():
+            raise DetenteError("E003", path=str(path))
+        by_cat: dict[str, list[str]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#") or line.startswith("category\t"):
+                continue
+            cat, _, term = line.partition("\t")
+            if cat.strip() and term.strip():
+                by_cat.setdefault(cat.strip(), []).append(term.strip().lower())
+        self.categories: tuple[str, ...] = tuple(by_cat)
+        groups = []
+        for i, terms in enumerate(by_cat.values()):
+            alts = sorted({_pattern(t) for t in terms}, key=len, reverse=True)
+            groups.append(f"(?P<c{i}>{'|'.join(alts)})")
+        self._regex = re.compile(r"\b(?:" + "|".join(groups) + r")", re.IGNORECASE)
+        return self
+
+    def counts(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), len(self.categories)), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for m in self._regex.finditer(text):
+                out[row, int(m.lastgroup[1:])] += 1.0  # type: ignore[index]
+        return np.log1p(out)
+
+
+def _pattern(term: str) -> str:
+    star = term.endswith("*")
+    words = [re.escape(w) for w in term.rstrip("*").split()]
+    body = r"[\s-]+".join(words)
+    return body + (r"\w*" if star else r"\b")
+
+
+def featurize(sentences: Sequence[str], event_types: Sequence[str | None], cues: CueLexicon,
+              *, cue_weight: float = 1.0, type_weight: float = 1.0) -> np.ndarray:
+    """Feature matrix: embedding | cue counts × ``cue_weight`` | type one-hot × ``type_weight``.
+
+    A type outside ``MAPPABLE`` (or None) gives an all-zero one-hot: the type-agnostic reading.
+    """
+    n = len(sentences)
+    if n == 0:
+        return np.zeros((0, 0), dtype=np.float32)
+    onehot = np.zeros((n, len(MAPPABLE)), dtype=np.float32)
+    index = {t: i for i, t in enumerate(MAPPABLE)}
+    for row, t in enumerate(event_types):
+        if t in index:
+            onehot[row, index[t]] = 1.0
+    return np.hstack([embed(list(sentences)), cues.counts(sentences) * cue_weight, onehot * type_weight])
+
+
+class AcledClassifier:
+    """ACLED (event_type, sub_event_type, probability) for PLOVER events from their evidence sentences.
+
+    Parameters
+    ----------
+    path : model path without suffix (default: the shipped ``acled-subtype.v1``).
+    min_probability : below this best probability ``predict`` returns None (the caller falls back to rules).
+    restrict : with a PLOVER type, keep only the sub-event types that type can express (manifest ``allowed``).
+
+    Examples
+    --------
+    >>> clf = AcledClassifier().initialize()
+    >>> clf.predict(["Jets bombed rebel positions overnight."], ["ASSAULT"])[0][:2]
+    ('Explosions/Remote violence', 'Air/drone strike')
+    >>> clf.predict(["The two ministers spoke by phone."], ["CONSULT"])
+    [None]
+    """
+
+    def __init__(self, *, path: str | Path | None = None, min_probability: float | None = None,
+                 restrict: bool = True) -> None:
+        self.path = path
+        self.min_probability = min_probability
+        self.restrict = restrict
+
+    def initialize(self) -> AcledClassifier:
+        base = Path(str(self.path)) if self.path else Path(str(MODEL_DIR / MODEL_NAME))
+        npz, meta = base.with_suffix(".npz"), base.with_suffix(".json")
+        if not npz.is_file():
+            raise DetenteError("E003", path=str(npz))
+        if not meta.is_file():
+            raise DetenteError("E003", path=str(meta))
+        arrays = np.load(npz, allow_pickle=False)
+        self.coef_ = arrays["coef"].astype(np.float32)
+        self.intercept_ = arrays["intercept"].astype(np.float32)
+        self.manifest_ = json.loads(meta.read_text(encoding="utf-8"))
+        self.classes_: tuple[str, ...] = tuple(self.manifest_["classes"])
+        self.event_type_of_: dict[str, str] = dict(self.manifest_["acled_event_type"])
+        self.cue_weight_ = float(self.manifest_.get("cue_weight", 1.0))
+        self.type_weight_ = float(self.manifest_.get("type_weight", 1.0))
+        if self.min_probability is None:
+            self.min_probability = float(self.manifest_.get("min_probability", 0.0))
+        index = {c: i for i, c in enumerate(self.classes_)}
+        self.mask_: dict[str, np.ndarray] = {}
+        for t, allowed in self.manifest_.get("allowed", {}).items():
+            m = np.zeros(len(self.classes_), dtype=bool)
+            m[[index[s] for s in allowed if s in index]] = True
+            self.mask_[t] = m
+        self.cues_ = CueLexicon().initialize()
+        if list(self.cues_.categories) != list(self.manifest_.get("cue_categories", self.cues_.categories)):
+            raise DetenteError("E003", path=f"{meta} (cue categories differ from data/acled/cues.tsv; retrain)")
+        if self.coef_.shape != (len(self.classes_), self._n_features()):
+            raise DetenteError("E003", path=f"{npz} (coefficient shape {self.coef_.shape} does not fit; retrain)")
+        self.trained_ids_ = frozenset(self.manifest_.get("trained_ids", []))
+        return self
+
+    def _n_features(self) -> int:
+        return int(self.manifest_.get("embedding_dim", 256)) + len(self.cues_.categories) + len(MAPPABLE)
+
+    def predict_proba(self, sentences: Sequence[str], event_types: Sequence[str | None]) -> np.ndarray:
+        """Probabilities over ``classes_`` (rows: sentences); restricted and renormalised per type if asked."""
+        if len(sentences) != len(event_types):
+            raise ValueError(f"{len(sentences)} sentences but {len(event_types)} event types; give one type per "
+                             "sentence (None for type-agnostic).")
+        if not sentences:
+            return np.zeros((0, len(self.classes_)), dtype=np.float32)
+        texts = [s if isinstance(s, str) else "" for s in sentences]
+        X = featurize(texts, event_types, self.cues_, cue_weight=self.cue_weight_, type_weight=self.type_weight_)
+        logits = X @ self.coef_.T + self.intercept_
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        if self.restrict:
+            for row, t in enumerate(event_types):
+                m = self.mask_.get(t) if t else None
+                if m is not None and m.any():
+                    p[row, ~m] = 0.0
+        return p / p.sum(axis=1, keepdims=True)
+
+    def predict(self, sentences: Sequence[str], event_types: Sequence[str | None]) -> list[Prediction | None]:
+        """(ACLED event_type, sub_event_type, probability) per sentence, or None.
+
+        None when the PLOVER type cannot map to ACLED (verbal types, AID, COOPERATE, CONCEDE, SANCTION, NONE,
+        unknown strings), when the sentence is empty, or when the best probability is below ``min_probability``.
+        Pass ``None`` as the type for a type-agnostic prediction (for sentences whose type is unknown).
+        """
+        if len(sentences) != len(event_types):
+            raise ValueError(f"{len(sentences)} sentences but {len(event_types)} event types; give one type per "
+                             "sentence (None for type-agnostic).")
+        out: list[Prediction | None] = [None] * len(sentences)
+        rows = [i for i, (s, t) in enumerate(zip(sentences, event_types))
+                if (t is None or t in MAPPABLE) and isinstance(s, str) and s.strip()]
+        if not rows:
+            return out
+        proba = self.predict_proba([sentences[i] for i in rows], [event_types[i] for i in rows])
+        best = proba.argmax(axis=1)
+        for k, i in enumerate(rows):
+            p = float(proba[k, best[k]])
+            if p >= (self.min_probability or 0.0):
+                sub = self.classes_[best[k]]
+                out[i] = (self.event_type_of_[sub], sub, round(p, 4))
+        return out
+
+
+@functools.lru_cache(maxsize=2)
+def load_acled_classifier(path: str | None = None) -> AcledClassifier:
+    """The shipped (or given) model, loaded once per process."""
+    return AcledClassifier(path=path).initialize()
