@@ -39,6 +39,7 @@ PAIR_WORDS = re.compile(r"^(?:the )?(?:both|two) (?:nations|countries|sides|neig
                         r"|^(?:both|each other)$", re.I)
 INTERNATIONAL = {"IGO", "NGO", "UNO", "EUR", "MNC", "ISM", "IMG"}
 UNATTRIBUTED_MIN = 0.6
+PROMINENCE = (1.0, 0.9, 0.8, 0.7)  # event confidence factor by the trigger's depth below the sentence root
 FACTUAL = {Modality.asserted, Modality.claimed}
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
@@ -249,6 +250,8 @@ class Coder:
             except DetenteError:  # a code the gazetteer has no point for (e.g. XKX): no location rather than a guess
                 location = None
         role_factor = 1.0 if any(e.country for e in actor) else (0.8 if actor else 0.6)
+        # the main clause's act is reported; a deeply embedded one is more often background or a detail
+        role_factor *= PROMINENCE[min(_depth(doc[m.trigger.head]), len(PROMINENCE) - 1)]
         return Event(
             article_id=article.id,
             event_type=m.event_type,
@@ -276,6 +279,13 @@ class Coder:
             url=article.url,
             published=article.published_date,
         )
+
+
+def _depth(tok) -> int:
+    d = 0
+    while tok.head.i != tok.i and d < 10:
+        tok, d = tok.head, d + 1
+    return d
 
 
 def _within(tok, anchors: set[int], depth: int = 3) -> bool:
