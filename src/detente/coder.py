@@ -249,6 +249,9 @@ class Coder:
                 location = self.places_.place_for_country(country) if country else None
             except DetenteError:  # a code the gazetteer has no point for (e.g. XKX): no location rather than a guess
                 location = None
+        if m.event_type == "CONSULT" and actor and not recipient and m.mode in (None, "multilateral"):
+            recipient = list(actor)  # a body meeting by itself (a cabinet, a security committee): PLOVER codes
+            # the consultation with the actor as its own recipient
         role_factor = 1.0 if any(e.country for e in actor) else (0.8 if actor else 0.6)
         # the main clause's act is reported; a deeply embedded one is more often background or a detail
         role_factor *= PROMINENCE[min(_depth(doc[m.trigger.head]), len(PROMINENCE) - 1)]
@@ -346,8 +349,11 @@ def _compatible(a: Event, b: Event) -> bool:
     ra, rb = _countries(a.recipient), _countries(b.recipient)
     if ra and rb and not (ra & rb):
         return False
-    if ca and cb and a.evidence.start != b.evidence.start:
-        return ra == rb  # across sentences, two mentions with actors are one event only with the same recipients
+    if ca and cb and a.evidence.start != b.evidence.start and a.event_type not in MATERIAL_CONFLICT:
+        # across sentences, two verbal or cooperative mentions with actors are one event only with the same
+        # recipients (a meeting and a phone call of the same minister are two events); a strike by the same
+        # side on the same day, retold with more detail, is one
+        return ra == rb
     return True
 
 

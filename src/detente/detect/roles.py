@@ -186,6 +186,8 @@ def find_roles(doc: Doc, head_i: int, event_type: str) -> tuple[list[Role], list
             targets += _roles_of(of, "of")  # "the killing of two protesters"
         if tok.dep_ in SUBJ and tok.head.lemma_ == "be":  # "Tehran's strikes were against militants"
             targets += _roles_of(_prep_objects(tok.head, preps), "copula")
+            if tok.lemma_.lower() == "target":  # "Islamabad's targets were bases of the BLF"
+                targets += _roles_of(_children(tok.head, {"attr"}), "copula")
         targets += _roles_of(_prep_objects(tok, preps | {"between"} if event_type == "CONSULT" else preps), "prep")
         if not sources and tok.dep_ in OBJ and tok.head.lemma_.lower() in LIGHT_VERBS:
             head = tok.head

