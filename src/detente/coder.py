@@ -204,7 +204,9 @@ class Coder:
                   recipient: list[Entity]) -> Place | None:
         if not sent_places:
             return None
-        anchors = {m.trigger.head, doc[m.trigger.head].head.i}
+        head = doc[m.trigger.head]
+        # the trigger, its head, and its object ("bombed a village in Sagaing region")
+        anchors = {head.i, head.head.i} | {c.i for c in head.children if c.dep_ in ("dobj", "nsubjpass", "attr")}
         for ent in doc.ents:
             place = sent_places.get(ent.start)
             if place is None:
@@ -233,6 +235,10 @@ class Coder:
         sent_start = offset
         trig_tokens = doc[m.trigger.start:m.trigger.end]
         trigger = Span(start=offset + trig_tokens.start_char, end=offset + trig_tokens.end_char, text=trig_tokens.text)
+        try:
+            ontology.validate(m.event_type, m.mode)
+        except DetenteError:  # a cue gave a mode this type does not have: keep the event, drop the mode
+            m.mode = None
         info = ontology.type_info(m.event_type)
         actor_sectors = tuple(e.sector for e in actor if e.sector)
         recipient_sectors = tuple(e.sector for e in recipient if e.sector)
@@ -341,8 +347,8 @@ def _compatible(a: Event, b: Event) -> bool:
         return False  # a reported (claimed) mention and an asserted one can be the same event
     if not (a.date_inferred or b.date_inferred) and a.date != b.date:
         return False
-    if a.mode and b.mode and a.mode != b.mode:
-        return False
+    if a.mode and b.mode and a.mode != b.mode and a.evidence.start != b.evidence.start:
+        return False  # within a sentence ("aircraft bombed a village, killing 21") the modes are one act's
     ca, cb = _countries(a.actor), _countries(b.actor)
     if ca and cb and not (ca & cb):
         return False

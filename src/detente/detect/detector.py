@@ -210,7 +210,7 @@ def convert_intent(m: Mention, speaker: list[Role]) -> Mention:
     new_type = None
     if modality in (Modality.future, Modality.hypothetical) and announced:
         if aux & {"must", "should"} and speaker:
-            new_type = "REQUEST"
+            new_type, m.mode = "REQUEST", None
             m.targets, m.sources = m.sources or m.targets, speaker
         elif m.event_type in CONFLICTUAL:
             new_type = "THREATEN"

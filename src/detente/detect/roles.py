@@ -42,6 +42,7 @@ LIGHT_VERBS = {
 }
 OF_IS_SOURCE = {"CONSULT", "AGREE", "PROTEST", "COOPERATE", "MOBILIZE", "SUPPORT"}
 OF_IS_TARGET = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "REJECT"}
+BLAME_VERBS = {"accuse", "blame", "charge", "suspect", "condemn", "hold", "fault", "convict"}
 NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 STOP_NOUNS = {"it", "this", "that", "which", "who", "what", "there", "here"}
 BACKGROUND_PREPS = {"after", "following", "since", "before", "amid", "despite", "over", "during", "prior"}
@@ -131,6 +132,8 @@ def _governing_subject(tok: Token, depth: int = 0) -> list[Role]:
     ):
         if tok.dep_ == "ccomp" and head.lemma_ in {"say", "tell", "report", "claim", "announce", "state"}:
             return []  # reported speech: the speaker is not the agent of the reported act
+        if head.lemma_.lower() in BLAME_VERBS and tok.dep_ in {"pcomp", "pobj", "prep"}:
+            return _roles_of(_children(head, OBJ), "accused")  # "Armenia accused Azerbaijan of shelling": Azerbaijan
         if head.pos_ in {"VERB", "AUX"}:
             subj = _children(head, SUBJ)
             if subj:
@@ -179,9 +182,16 @@ def find_roles(doc: Doc, head_i: int, event_type: str) -> tuple[list[Role], list
         by = _prep_objects(tok, {"by"})
         if not sources:
             sources += _roles_of(by, "agent")
+        if not sources and tok.dep_ in OBJ and tok.head.lemma_.lower() in LIGHT_VERBS:
+            # "the prime minister held a meeting of the security council": the holder acts
+            subj = _children(tok.head, SUBJ)
+            sources += _roles_of(subj, "light-verb") if subj else _governing_subject(tok.head)
         of = _prep_objects(tok, {"of"})
-        if of and event_type in OF_IS_SOURCE and not sources:
-            sources += _roles_of(of, "of")  # "a meeting of the security committee"
+        if of and event_type in OF_IS_SOURCE:
+            if sources:
+                targets += _roles_of(of, "of")
+            else:
+                sources += _roles_of(of, "of")  # "a meeting of the security committee"
         elif of and event_type in OF_IS_TARGET:
             targets += _roles_of(of, "of")  # "the killing of two protesters"
         if tok.dep_ in SUBJ and tok.head.lemma_ == "be":  # "Tehran's strikes were against militants"
@@ -189,12 +199,8 @@ def find_roles(doc: Doc, head_i: int, event_type: str) -> tuple[list[Role], list
             if tok.lemma_.lower() == "target":  # "Islamabad's targets were bases of the BLF"
                 targets += _roles_of(_children(tok.head, {"attr"}), "copula")
         targets += _roles_of(_prep_objects(tok, preps | {"between"} if event_type == "CONSULT" else preps), "prep")
-        if not sources and tok.dep_ in OBJ and tok.head.lemma_.lower() in LIGHT_VERBS:
-            head = tok.head
-            subj = _children(head, SUBJ)
-            sources += _roles_of(subj, "light-verb") if subj else _governing_subject(head)
-            if not targets:
-                targets += _roles_of(_prep_objects(head, preps), "prep")
+        if tok.dep_ in OBJ and tok.head.lemma_.lower() in LIGHT_VERBS and not targets:
+            targets += _roles_of(_prep_objects(tok.head, preps), "prep")  # "launched strikes on X"
         if not sources and tok.dep_ not in {"nsubj", "nsubjpass"}:
             sources += _governing_subject(tok)
     # an actor is never its own target phrase

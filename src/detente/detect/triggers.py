@@ -101,6 +101,10 @@ class TriggerLexicon:
             firsts = "|".join(sorted(map(re.escape, inflections(words[0]) | set(irregular)), key=len, reverse=True))
             rest = "".join(r"[\s-]+" + re.escape(w) + r"(?:s|es|ed|d|ing)?" for w in words[1:])
             surface.add(f"(?:{firsts}){rest}")
+        stop_path = (Path(str(self.path)).parent if self.path else DATA) / "stop_phrases.txt"
+        stops = [line.strip() for line in open(stop_path, encoding="utf-8")
+                 if line.strip() and not line.startswith("#")] if stop_path.is_file() else []
+        self.stop_ = re.compile("|".join(f"(?:{p})" for p in stops), re.I) if stops else None
         self.max_len_ = max(len(k) for k in self.entries_)
         self.first_ = {k[0] for k in self.entries_}
         # every inflected surface form of every pattern, as whole words
@@ -113,6 +117,10 @@ class TriggerLexicon:
     def match(self, sent: SpacySpan) -> list[Trigger]:
         """All lexicon matches in a parsed sentence, longest first at each position, non-overlapping."""
         lemmas = [t.lemma_.lower() for t in sent]
+        if self.stop_ is not None:  # boilerplate ("did not respond to requests for comment") hides its words
+            for m in self.stop_.finditer(sent.text):
+                for t in sent.char_span(m.start(), m.end(), alignment_mode="expand") or []:
+                    lemmas[t.i - sent.start] = ""
         out: list[Trigger] = []
         i = 0
         n = len(lemmas)

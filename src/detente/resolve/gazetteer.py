@@ -40,6 +40,7 @@ from ..errors import DetenteError
 
 FORMAT_VERSION = 3
 DATA_PACKAGE = "detente.data.places"
+DATA_FILES = ("aliases.tsv", "regions.tsv", "country_points.tsv", "admin1_points.tsv", "demonyms.tsv")
 
 _PUNCT_DROP = re.compile(r"[.'’‘`´ʼʻ\u02bf\u02be\"“”()\[\]]")
 _PUNCT_SPACE = re.compile(r"[-‐‑‒–—_/,;:&+]+")
@@ -173,7 +174,7 @@ def _data_lines(name: str) -> Iterator[list[str]]:
 def data_fingerprint() -> str:
     """A hash of the shipped place data files: part of the cache key."""
     h = hashlib.sha1()
-    for name in ("aliases.tsv", "regions.tsv", "country_points.tsv", "demonyms.tsv"):
+    for name in DATA_FILES:
         h.update(resources.files(DATA_PACKAGE).joinpath(name).read_bytes())
     return h.hexdigest()[:10]
 
@@ -306,19 +307,31 @@ def _admin1_iso_map(admin1_names: dict[tuple[str, str], str],
 
 
 def _trimmed_centre(points: list[tuple[float, float]], trim: float = 0.05) -> tuple[float, float]:
-    """Midpoint of the trim..1-trim percentile box of the points: robust to overseas outliers."""
+    """Midpoint of the trim..1-trim percentile box of the points: robust to overseas outliers. Longitudes are
+    also tried shifted to 0..360 and the narrower box kept, so places spanning the antimeridian (Fiji, Chukotka)
+    get a centre on their side of the globe.
+
+    >>> _trimmed_centre([(-17.0, 178.0), (-18.0, -179.0)], 0.0)
+    (-17.5, 179.5)
+    """
     lats = sorted(p[0] for p in points)
-    lons = sorted(p[1] for p in points)
     lo, hi = int(trim * (len(lats) - 1)), int(math.ceil((1 - trim) * (len(lats) - 1)))
-    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+    lons = sorted(p[1] for p in points)
+    shifted = sorted(x % 360.0 for x in lons)
+    lon_lo, lon_hi = lons[lo], lons[hi]
+    if shifted[hi] - shifted[lo] < lon_hi - lon_lo:
+        lon_lo, lon_hi = shifted[lo], shifted[hi]
+    lon = (lon_lo + lon_hi) / 2
+    return (lats[lo] + lats[hi]) / 2, lon - 360.0 if lon > 180.0 else lon
 
 
-ADMIN1_TRIM = float(os.environ.get("DETENTE_ADMIN1_TRIM", "0.02"))
+ADMIN1_TRIM = 0.0  # full extent of the region's towns (docs/places.md: measured 0, 0.5, 1, 2 %)
 
 
 def _region_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Centre of an admin region from its towns: midpoint of the 2nd–98th percentile box of their coordinates
-    (closer to the geographic centre than the mean, which drifts towards dense, populated corners)."""
+    """Centre of an admin region from its towns: midpoint of the box of their coordinates (closer to the
+    geographic centre, and to GeoNames' and Wikipedia's points, than the mean, which drifts towards dense
+    corners). Regions whose towns do not cover their territory get a point from ``admin1_points.tsv``."""
     return _trimmed_centre(points, ADMIN1_TRIM)
 
 
@@ -396,15 +409,18 @@ def build_table(cities: list[CityRecord], admin1_names: dict[tuple[str, str], st
     iso_row: dict[str, int] = {}
     admin1_ids = admin1_ids or {}
     admin1_points = admin1_points or {}
+    iso_points = {row[0]: (float(row[1]), float(row[2])) for row in _data_lines("admin1_points.tsv")}
     for key, name in admin1_names.items():
         pts = by_admin.get(key, [])
+        iso = iso_of.get(key) or _match_iso(key[0], key[1], name, subs)
         if key in admin1_points:
             lat, lon = admin1_points[key]
+        elif iso in iso_points:
+            lat, lon = iso_points[iso]
         elif pts:
             lat, lon = _region_centre([(p[0], p[1]) for p in pts])
         else:
             lat = lon = None
-        iso = iso_of.get(key) or _match_iso(key[0], key[1], name, subs)
         names = [name]
         if iso:
             names += [sname for code, sname in subs.get(key[0], []) if code == iso]

@@ -219,6 +219,9 @@ class _Hit:
     who: list[str]
 
 
+_RELATIVE = re.compile(r"\b(?:who|whom|whose|which|that|helped|helping|to recover)\b", re.I)
+
+
 def _hits(text: str, lex: _Lex) -> list[_Hit]:
     hits: list[_Hit] = []
     consumed_until = -1
@@ -254,6 +257,8 @@ def _hits(text: str, lex: _Lex) -> list[_Hit]:
             hits.append(_Hit(kind, count, start, end, who))
             consumed_until = end if right and right.end() <= 40 else qe
             continue
+        if right and _RELATIVE.search(after[:right.end()]):
+            right = None  # "a resident who helped recover bodies": the cue belongs to a relative clause
         if right:
             kind = "killed" if right["k"] else "injured"
             end = qe + right.end()
