@@ -1,19 +1,28 @@
 """``police``: IndiaPoliceEvents labels (KILL, ARREST, FORCE, FAIL, ANY_ACTION) from detente events.
 
 Gold: ``gold_extra.labels`` of each record (a document or a sentence; document labels are the union of its
-sentences'). The implicit actor of every label is the police, so only events with a **police actor** count:
-an actor whose sector is in ``police_sectors`` (default ``COP``; not GOV or MIL: the corpus asks about the
-police, and the army deployed in Gujarat is not the police) or, when the resolver gave no sector, whose text
-names the police (``data/eval/police_terms.txt``).
+sentences'). The implicit actor of every label is the police, so only events done **by the police** count. An
+event is a police act when
 
-Rules (``data/eval/police_rules.csv``), applied to each event that is not negated unless said otherwise:
+- an actor's sector is in ``police_sectors`` (default ``COP`` and ``MIL``: the corpus's annotators counted every
+  state force keeping public order — army columns on flag march, paramilitary companies — as "police"; pass
+  ``police_sectors=("COP",)`` for the strict reading), or an actor without a sector names the police
+  (``data/eval/police_terms.txt``);
+- or the event has **no actor** and its trigger names the police ("police firing", "police custody"), or its
+  (type, mode) is one whose unnamed agent is the police in news reports (``data/eval/police_implicit.csv``:
+  "five were arrested", "tear gas shells were burst", "curfew was clamped").
 
-- KILL: a police ASSAULT with a death toll > 0 or a kill trigger (``police_kill_triggers.txt``);
-- FORCE: any police ASSAULT (the ontology's ASSAULT modes include crowd-control, beat, firearms); KILL
-  implies FORCE;
-- ARREST: police COERCE with mode arrest/detain;
-- FAIL (police failed to act): a police event that is **negated** ("police did not intervene"), or an ACCUSE
-  whose recipient is the police (complaints of inaction); weak by design — detente has no "failure" type;
+Rules (``data/eval/police_rules.csv``; ``mode`` is a ``|`` list, ``!`` before it excludes those modes), applied to
+events that are not negated unless the rule asks for it:
+
+- KILL: a police ASSAULT with a death toll > 0, a kill trigger, or a kill word in the trigger's sentence
+  ("two were killed in police firing") — ``police_kill_triggers.txt``;
+- FORCE: a police ASSAULT that is not destruction of property (mode ``destroy``); KILL implies FORCE;
+- ARREST: police COERCE with mode arrest;
+- FAIL (police failed to act): a police event that is **negated** ("police did not intervene"), an ACCUSE whose
+  recipient is the police, or an event whose trigger is a failure-to-act phrase (``police_fail_triggers.txt``:
+  "failed to intervene", "inaction", "mute spectators") with the police as actor or recipient or named in the
+  trigger's sentence;
 - ANY_ACTION: any asserted police event; KILL, FORCE and ARREST imply it.
 
 Headline ``macro_f1``: the mean of the five per-label F1 scores.
@@ -33,6 +42,10 @@ from .common import Examples, code_records, finish
 from .metrics import multilabel_report
 
 LABELS = ("KILL", "ARREST", "FORCE", "FAIL", "ANY_ACTION")
+DEFAULT_SECTORS = ("COP", "MIL")
+REQUIRES = ("", "killed", "negated", "police_recipient", "fail_trigger")
+SENTENCE_END = re.compile(r"[.!?]\s|\n")
+WINDOW = 400  # characters searched each side of a trigger for its sentence
 
 
 def _read_terms(name: str) -> tuple[str, ...]:
@@ -47,60 +60,129 @@ def _read_terms(name: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=4)
 def _terms_regex(name: str) -> re.Pattern[str]:
     terms = sorted(_read_terms(name), key=len, reverse=True)
+    if not terms:
+        raise DetenteError("E806", path=common.data_path(name), detail="no terms")
     return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\b", re.IGNORECASE)
 
 
+def _modes(spec: str) -> tuple[bool, frozenset[str]]:
+    """``"arrest|detain"`` → (False, {...}); ``"!destroy"`` → (True, {"destroy"}); ``""`` → any mode."""
+    neg = spec.startswith("!")
+    return neg, frozenset(m.strip().lower() for m in spec.lstrip("!").split("|") if m.strip())
+
+
 @functools.lru_cache(maxsize=1)
-def _rules() -> tuple[dict[str, str], ...]:
+def _rules() -> tuple[tuple[str, str, bool, frozenset[str], str], ...]:
     rows = common.load_table("police_rules.csv", ("label", "event_type", "mode", "requires"))
-    bad = [r for r in rows if r["label"] not in LABELS or r["requires"] not in ("", "killed", "negated",
-                                                                                  "police_recipient")]
+    bad = [r for r in rows if r["label"] not in LABELS or r["requires"] not in REQUIRES]
     if bad:
         raise DetenteError("E806", path=common.data_path("police_rules.csv"), detail=f"bad row {bad[0]}")
-    return rows
+    return tuple((r["label"], r["event_type"].upper(), *_modes(r["mode"]), r["requires"]) for r in rows)
 
 
-def is_police(entity: Entity, sectors: Iterable[str] = ("COP",)) -> bool:
+@functools.lru_cache(maxsize=1)
+def _implicit() -> frozenset[tuple[str, str]]:
+    rows = common.load_table("police_implicit.csv", ("event_type", "mode"))
+    return frozenset((r["event_type"].upper(), r["mode"].lower()) for r in rows)
+
+
+def _mode_ok(mode: str, neg: bool, modes: frozenset[str]) -> bool:
+    if not modes:
+        return True
+    return (mode not in modes) if neg else (mode in modes)
+
+
+def is_police(entity: Entity, sectors: Iterable[str] = DEFAULT_SECTORS) -> bool:
     """True for a police actor: sector in ``sectors``, or no sector and a police word in its text.
 
-    >>> is_police(Entity(text="the cops", sector=None)), is_police(Entity(text="army", sector="MIL"))
+    >>> is_police(Entity(text="the cops", sector=None)), is_police(Entity(text="army", sector="MIL"), ("COP",))
     (True, False)
     """
     if entity.sector:
         return entity.sector.upper() in set(sectors)
-    return bool(_terms_regex("police_terms.txt").search(entity.text or "")
-                or _terms_regex("police_terms.txt").search(entity.name or ""))
+    rx = _terms_regex("police_terms.txt")
+    return bool(rx.search(entity.text or "") or rx.search(entity.name or ""))
+
+
+def _trigger_text(e: Event) -> str:
+    return e.evidence.trigger.text if e.evidence and e.evidence.trigger else ""
+
+
+def trigger_sentence(e: Event) -> str:
+    """The sentence of the evidence text around the trigger (the whole evidence when there is no trigger).
+
+    The cut is by punctuation, so it also works on lower-case text the sentence splitter kept in one piece.
+    """
+    ev = e.evidence
+    if ev is None:
+        return ""
+    if ev.trigger is None:
+        return ev.text
+    lo = max(0, ev.trigger.start - ev.start)
+    hi = min(len(ev.text), max(lo, ev.trigger.end - ev.start))
+    left = ev.text[max(0, lo - WINDOW):lo]
+    ends = list(SENTENCE_END.finditer(left))
+    start = lo - len(left) + (ends[-1].end() if ends else 0)
+    nxt = SENTENCE_END.search(ev.text, hi, min(len(ev.text), hi + WINDOW))
+    return ev.text[start:nxt.start() + 1 if nxt else min(len(ev.text), hi + WINDOW)]
+
+
+def police_agent(e: Event, sectors: Iterable[str] = DEFAULT_SECTORS) -> bool:
+    """True when the police did ``e``: a police actor, or no actor and a trigger or (type, mode) that implies them.
+
+    >>> from detente.schema import Evidence, Span
+    >>> arrest = Event(article_id="a", event_type="COERCE", mode="arrest", evidence=Evidence(text="t", start=0, end=1))
+    >>> police_agent(arrest)
+    True
+    """
+    sectors = tuple(sectors)
+    if any(is_police(a, sectors) for a in e.actor):
+        return True
+    if e.actor:
+        return False
+    if _terms_regex("police_terms.txt").search(_trigger_text(e)):
+        return True
+    implicit = _implicit()
+    et, mode = e.event_type.upper(), (e.mode or "").lower()
+    return (et, mode) in implicit or (et, "") in implicit
 
 
 def _killed(e: Event) -> bool:
     if e.toll and e.toll.killed and (e.toll.killed.best or e.toll.killed.low or 0) > 0:
         return True
-    trigger = e.evidence.trigger.text if e.evidence and e.evidence.trigger else ""
-    return bool(trigger and _terms_regex("police_kill_triggers.txt").search(trigger))
+    rx = _terms_regex("police_kill_triggers.txt")
+    return bool(rx.search(_trigger_text(e)) or rx.search(trigger_sentence(e)))
 
 
-def event_labels(e: Event, *, police_sectors: Iterable[str] = ("COP",)) -> set[str]:
-    """The IndiaPoliceEvents labels one event supports (empty for events without police)."""
+def _fail_trigger(e: Event, police_actor: bool, police_recipient: bool) -> bool:
+    if not _terms_regex("police_fail_triggers.txt").search(_trigger_text(e)):
+        return False
+    return police_actor or police_recipient or bool(_terms_regex("police_terms.txt").search(trigger_sentence(e)))
+
+
+def event_labels(e: Event, *, police_sectors: Iterable[str] = DEFAULT_SECTORS) -> set[str]:
+    """The IndiaPoliceEvents labels one event supports (empty for events the police did not do or suffer)."""
     sectors = tuple(police_sectors)
-    police_actor = any(is_police(a, sectors) for a in e.actor)
+    police_actor = police_agent(e, sectors)
     police_recipient = any(is_police(r, sectors) for r in e.recipient)
     negated = getattr(e.modality, "value", e.modality) == "negated"
     et, mode = e.event_type.upper(), (e.mode or "").lower()
     out: set[str] = set()
-    for rule in _rules():
-        if rule["event_type"] not in ("*", et) or (rule["mode"] and rule["mode"].lower() != mode):
+    for label, rtype, neg_modes, modes, req in _rules():
+        if rtype not in ("*", et) or not _mode_ok(mode, neg_modes, modes):
             continue
-        req = rule["requires"]
         if req == "negated":
             ok = police_actor and negated
         elif req == "police_recipient":
             ok = police_recipient and not negated
+        elif req == "fail_trigger":
+            ok = not negated and _fail_trigger(e, police_actor, police_recipient)
         elif req == "killed":
             ok = police_actor and not negated and _killed(e)
         else:
             ok = police_actor and not negated
         if ok:
-            out.add(rule["label"])
+            out.add(label)
     if "KILL" in out:
         out.add("FORCE")
     if out & {"KILL", "FORCE", "ARREST"}:
@@ -108,7 +190,7 @@ def event_labels(e: Event, *, police_sectors: Iterable[str] = ("COP",)) -> set[s
     return out
 
 
-def document_labels(events: Sequence[Event], *, police_sectors: Iterable[str] = ("COP",)) -> set[str]:
+def document_labels(events: Sequence[Event], *, police_sectors: Iterable[str] = DEFAULT_SECTORS) -> set[str]:
     """Union of the labels of a record's events."""
     out: set[str] = set()
     for e in events:
@@ -118,7 +200,7 @@ def document_labels(events: Sequence[Event], *, police_sectors: Iterable[str] = 
 
 def score_police(
     records: Sequence[dict[str, Any]], events: Sequence[list[Event] | None], *,
-    police_sectors: Iterable[str] = ("COP",), examples: Examples | None = None,
+    police_sectors: Iterable[str] = DEFAULT_SECTORS, examples: Examples | None = None,
 ) -> dict[str, Any]:
     examples = examples or Examples()
     gold, pred = [], []
@@ -159,7 +241,7 @@ def run(
     batch_size: int = 16,
     max_examples: int = common.MAX_EXAMPLES,
     include_trained: bool = False,
-    police_sectors: Iterable[str] = ("COP",),
+    police_sectors: Iterable[str] = DEFAULT_SECTORS,
 ) -> dict[str, Any]:
     """Code each record (document or sentence) and score its police-action labels."""
     coder = common.get_coder(coder)

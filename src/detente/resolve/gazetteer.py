@@ -436,8 +436,8 @@ def build_table(cities: list[CityRecord], admin1_names: dict[tuple[str, str], st
         for code, sname in options:
             if code in iso_row:
                 continue
-            lat = lon = None
-            for rid in table.index.get(normalize(sname), ()):
+            lat, lon = iso_points.get(code, (None, None))
+            for rid in table.index.get(normalize(sname), ()) if lat is None else ():
                 r = rid if rid >= 0 else -rid - 1
                 if cols["cc"][r] == cc and cols["fclass"][r] == "P":
                     lat, lon = cols["lat"][r], cols["lon"][r]

@@ -35,8 +35,22 @@ _GENERIC_TAIL = re.compile(
     r"\s+(?:province|region|state|governorate|district|city|oblast|prefecture|county|department|area|"
     r"territory|municipality|town|village)$", re.I)
 _LEADING = re.compile(r"^(?:the|greater|downtown|northern|southern|eastern|western|central)\s+", re.I)
+# abbreviations that stand alone as mentions: "Ind.", "Pa.", "B.C.", "N.L." (looked up as qualifiers first)
+_ABBREV = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3})$")
+_COUNTY_ABBR = re.compile(r"\s+Co\.?$")
+_TOWNSHIP = re.compile(r"\s+(?:Twp\.?|Township)$", re.I)
+# demonym / inhabitant-noun endings -> what to put back to get the place name
+# ("Ohioans" -> Ohio, "Iowans" -> Iowa, "Ontarians" -> Ontario, "Texan" -> Texas, "Londoners" -> London,
+#  "Dagestani" -> Dagestan, "Richmondites" -> Richmond, "Latvians" -> Latvian -> Latvia)
+_DEMONYM_ENDINGS = (("ians", "io"), ("ian", "io"), ("ans", ""), ("an", ""), ("ns", ""), ("n", ""), ("ans", "as"),
+                    ("an", "as"), ("ers", ""), ("er", ""), ("ites", ""), ("ite", ""), ("is", ""), ("i", ""),
+                    ("s", ""))
+# capitalised word sequences scanned for document context (countries and admin1 regions named anywhere)
+_CAPS = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |and )?[A-Z][a-z]+){0,3}\b")
+_COMMA_ABBR = re.compile(r",\s*((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.){2,3}|[A-Z]{2}\b)")
 _EARTH_KM = 6371.0088
 CITY_OVER_REGION_POP = 50_000
+SCAN_CITY_POP = 100_000  # a scanned name that is also a city this large ("Washington", "Mexico") is not counted
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -87,13 +101,15 @@ class PlaceResolver:
 
     def __init__(self, *, gazetteer: Gazetteer | None = None, context_weight: float = 3.0,
                  region_weight: float = 1.5, proximity_weight: float = 1.2, qualifier_weight: float = 6.0,
-                 rounds: int = 2) -> None:
+                 rounds: int = 2, scan_weight: float = 0.5, curated_bonus: float = 3.0) -> None:
         self.gazetteer = gazetteer
         self.context_weight = context_weight
         self.region_weight = region_weight
         self.proximity_weight = proximity_weight
         self.qualifier_weight = qualifier_weight
         self.rounds = rounds
+        self.scan_weight = scan_weight
+        self.curated_bonus = curated_bonus
 
     def initialize(self) -> PlaceResolver:
         if self.gazetteer is None:
@@ -111,18 +127,40 @@ class PlaceResolver:
     # ----------------------------------------------------------------------------------------------------------
 
     def candidates_for(self, name: str) -> list[Candidate]:
-        """Candidates for a mention text, trying light variants ("Idlib province" -> "Idlib", "Iran's" -> "Iran")."""
+        """Candidates for a mention text, trying light variants ("Idlib province" -> "Idlib", "Iran's" -> "Iran",
+        "Ind." -> Indiana, "Pott Co." -> "Pott County", "Ohioans" -> Ohio)."""
         gaz = self.gaz
-        name = _POSSESSIVE.sub("", name.strip()).strip(" ,.;:")
+        name = _POSSESSIVE.sub("", name.strip()).strip(" ,;:")
+        if _ABBREV.match(name):
+            hits = [c for c in gaz.qualifier(name) if c.feature_code in ("ADM1", "PCLI")]
+            if hits:
+                return hits
+        name = name.rstrip(".")
         cands = gaz.candidates(name)
         if cands:
             return cands
-        for pattern in (_LEADING, _GENERIC_TAIL):
-            short = pattern.sub("", name)
+        for pattern, repl in ((_LEADING, ""), (_GENERIC_TAIL, ""), (_COUNTY_ABBR, " County"), (_TOWNSHIP, "")):
+            short = pattern.sub(repl, name)
             if short != name and short:
                 cands = gaz.candidates(short)
                 if cands:
                     return cands
+        return self._demonym_candidates(name)
+
+    def _demonym_candidates(self, name: str) -> list[Candidate]:
+        """Places an inhabitant noun or adjective not in the demonym table names ("Ohioans", "Londoner")."""
+        gaz = self.gaz
+        if len(name) < 5 or not name[:1].isupper():
+            return []
+        for ending, repl in _DEMONYM_ENDINGS:
+            if not name.endswith(ending) or len(name) - len(ending) < 3:
+                continue
+            base = name[: len(name) - len(ending)] + repl
+            demonym = gaz.is_demonym(base)
+            hits = [c for c in gaz.candidates(base)
+                    if (demonym or not c.alternate) and (c.feature_class in "AL" or c.population >= 1000)]
+            if hits:
+                return hits
         return []
 
     def _qualifier_of(self, mention: str, start: int, end: int, text: str | None) -> list[Candidate]:
@@ -143,12 +181,55 @@ class PlaceResolver:
                 return hits
         return []
 
+    def _scan(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str | None, str | None, float]]:
+        """Countries and admin1 regions named anywhere in the text outside the mentions ("the Indiana Department
+        of Workforce Development", ", Ind."): ``(key, country, region, weight)`` votes for the document context.
+        Names that are also a large city ("Washington", "Mexico") are not counted; a name that is both a country
+        and a region ("Georgia") splits its vote."""
+        gaz = self.gaz
+        found: list[tuple[str, list[Candidate]]] = []
+
+        def outside(a: int, b: int) -> bool:
+            return not any(a < e and s < b for s, e in spans)
+
+        for m in _CAPS.finditer(text):
+            if not outside(m.start(), m.end()):
+                continue
+            words = m.group(0).split()
+            # the longest known sub-sequence from each start ("Indiana Department" -> "Indiana")
+            i = 0
+            while i < len(words):
+                for j in range(len(words), i, -1):
+                    phrase = " ".join(words[i:j])
+                    cands = [c for c in gaz.candidates(phrase) if not c.alternate]
+                    if cands:
+                        found.append((normalize(phrase), cands))
+                        i = j
+                        break
+                else:
+                    i += 1
+        for m in _COMMA_ABBR.finditer(text):
+            if outside(m.start(1), m.end(1)):
+                hits = [c for c in gaz.qualifier(m.group(1)) if c.feature_code == "ADM1"]
+                if hits:
+                    found.append((normalize(m.group(1)), hits))
+        out = []
+        for key, cands in found:
+            areas = [c for c in cands if c.feature_code in ("ADM1", "PCLI")]
+            if not areas or any(c.feature_class == "P" and c.population >= SCAN_CITY_POP for c in cands):
+                continue
+            w = self.scan_weight / len(areas)
+            out += [(key, c.country, c.region if c.feature_code == "ADM1" else None, w) for c in areas]
+        return out
+
     def _prior(self, c: Candidate) -> float:
         score = math.log10(c.population + 10) / 3.0 + _FEATURE_BONUS.get(c.feature_code, 0.0)
         if c.alternate and c.feature_code in ("PPL", "PPLA", "PPLC", "PPLX", "ADM2"):
             score -= 1.5
         if c.lat is None:
             score -= 1.0
+        if c.feature_class == "L" and c.geonames_id is None and not c.alternate:
+            score += self.curated_bonus  # hand-written regions and seas (regions.tsv) are the well-known sense
         return score
 
     def resolve(self, mentions: Sequence[tuple[str, int, int]], *, text: str | None = None,
@@ -186,12 +267,14 @@ class PlaceResolver:
             items.append(_Mention(raw, start, end, cands, [self._prior(c) for c in cands], inq))
 
         external = {k.upper(): float(v) for k, v in (context_countries or {}).items()}
-        self._round(items, external, None)
+        scanned = self._scan(text, [(m.start, m.end) for m in items]) if text and self.scan_weight > 0 else []
+        self._round(items, external, None, scanned)
         for _ in range(self.rounds):
-            self._round(items, external, items)
+            self._round(items, external, items, scanned)
         return [self._place(m) for m in items]
 
-    def _round(self, items: list[_Mention], external: dict[str, float], context: list[_Mention] | None) -> None:
+    def _round(self, items: list[_Mention], external: dict[str, float], context: list[_Mention] | None,
+               scanned: Sequence[tuple[str, str | None, str | None, float]] = ()) -> None:
         keys = [normalize(m.text) for m in items]
         votes: Counter[str] = Counter()
         regions: Counter[str] = Counter()
@@ -199,6 +282,13 @@ class PlaceResolver:
         key_regions: dict[str, Counter[str]] = {}
         points: list[tuple[str, float, float]] = []
         if context is not None:
+            for key, country, region, w in scanned:
+                if country:
+                    votes[country] += w
+                    key_votes.setdefault(key, Counter())[country] += w
+                if region:
+                    regions[region] += w
+                    key_regions.setdefault(key, Counter())[region] += w
             for key, m in zip(keys, context):
                 if m.choice < 0:
                     continue

@@ -58,7 +58,8 @@ _KILLED_RIGHT = (r"killed|dead|died|die|deaths|fatalities|slain|murdered|execute
                  r"lost\s+their\s+lives|lost\s+his\s+life|lost\s+her\s+life|shot\s+dead|beheaded|lynched|"
                  r"burned\s+to\s+death|stabbed\s+to\s+death|beaten\s+to\s+death|confirmed\s+dead|bodies")
 _INJURED_RIGHT = r"injured|wounded|hurt|injuries|hospitali[sz]ed|maimed"
-_KILLED_LEFT = (r"killing|killed|kills|kill|slaying|slew|massacring|massacred|executing|executed|claiming\s+the\s+lives"
+_KILLED_LEFT = (r"(?:shot|gunned|hacked|stabbed|beaten|bludgeoned|burnt|burned)\s+(?:dead|down|to\s+death)|"
+                r"killing|killed|kills|kill|slaying|slew|massacring|massacred|executing|executed|claiming\s+the\s+lives"
                 r"\s+of|claimed\s+the\s+lives\s+of|death\s+toll\s+(?:[\w-]+\s+){0,4}?(?:to|at|of|reached|hit)|"
                 r"toll\s+(?:rose|climbed|jumped|reached|stood|stands|rises|increased|hit)\s+(?:to\s+|at\s+)?|"
                 r"(?:the\s+)?deaths?\s+of|bodies\s+of|death\s+toll\s+of|toll\s+of")

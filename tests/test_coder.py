@@ -1,0 +1,102 @@
+"""The coder end to end on small articles written for the test, and on the example article."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from detente.schema import Article, Modality
+
+pytestmark = pytest.mark.model
+
+PUB = "2024-03-06T09:00:00Z"  # a Wednesday
+
+
+def _code(coder, text, published=PUB):
+    return coder.code(Article(text=text, published=published)).events
+
+
+def _one(events, event_type):
+    found = [e for e in events if e.event_type == event_type]
+    assert found, f"no {event_type} in {[(e.event_type, e.evidence.trigger.text) for e in events]}"
+    return found[0]
+
+
+def test_who_did_what_to_whom_when_where_toll(coder):
+    ev = _one(_code(coder, "Israeli troops shot dead two Palestinians in Jenin on Monday, the health ministry said."),
+              "ASSAULT")
+    assert ev.actor[0].country == "ISR" and ev.actor[0].sector == "MIL"
+    assert ev.date == dt.date(2024, 3, 4) and ev.date_precision == "day" and not ev.date_inferred
+    assert ev.location is not None and ev.location.country == "PSE"
+    assert ev.toll is not None and ev.toll.killed.best == 2
+    assert ev.quad_class == 4 and ev.intensity < 0
+    # every field points back to its characters
+    text = "Israeli troops shot dead two Palestinians in Jenin on Monday, the health ministry said."
+    assert text[ev.evidence.trigger.start:ev.evidence.trigger.end] == ev.evidence.trigger.text
+    assert text[ev.date_span.start:ev.date_span.end] == "Monday"
+
+
+def test_no_publication_date_leaves_relative_dates_unresolved(coder):
+    events = coder.code(Article(text="Police arrested 12 protesters in Nairobi on Tuesday.")).events
+    ev = _one(events, "COERCE")
+    assert ev.date is None
+
+
+def test_negated_act_is_marked_not_asserted(coder):
+    events = _code(coder, "Turkish forces did not attack the convoy near Afrin, the ministry said.")
+    assert all(e.modality != Modality.asserted for e in events if e.event_type == "ASSAULT")
+
+
+def test_claim_keeps_its_claimant(coder):
+    ev = _one(_code(coder, "Iranian officials said Pakistani jets struck a village near Saravan on Tuesday."),
+              "ASSAULT")
+    assert ev.modality == Modality.claimed
+    assert ev.claimant is not None and ev.claimant.country == "IRN"
+    assert ev.actor[0].country == "PAK"
+
+
+def test_stated_intent_to_use_force_is_a_threat(coder):
+    ev = _one(_code(coder, "Hezbollah said it would strike Israeli towns if the shelling continued."), "THREATEN")
+    assert ev.actor[0].country == "LBN"
+
+
+def test_bare_state_gets_a_sector(coder):
+    ev = _one(_code(coder, "Egypt and Qatar called for an immediate ceasefire in Gaza."), "REQUEST")
+    assert {(a.country, a.sector) for a in ev.actor} == {("EGY", "GOV"), ("QAT", "GOV")}
+
+
+def test_mentions_of_one_strike_become_one_event(coder):
+    text = ("Russian missiles struck an energy facility in Kharkiv on Tuesday. "
+            "The strike killed three workers and wounded nine, regional officials said.")
+    assaults = [e for e in _code(coder, text) if e.event_type == "ASSAULT"]
+    assert len(assaults) == 1
+    assert assaults[0].toll is not None and assaults[0].toll.killed.best == 3
+
+
+def test_boilerplate_is_not_an_event(coder):
+    events = _code(coder, "The interior ministry did not respond to requests for comment.")
+    assert not [e for e in events if e.event_type == "REQUEST"]
+
+
+def test_same_input_same_ids(coder):
+    text = "Colombian troops clashed with ELN rebels in Arauca on Sunday, killing four fighters."
+    assert [e.id for e in _code(coder, text)] == [e.id for e in _code(coder, text)]
+
+
+def test_example_article(coder, example_article):
+    from detente.evaluate.example import match_expected
+
+    text = example_article.read_text(encoding="utf-8")
+    events = coder.code(Article(text=text, published="2024-01-19T00:00:00Z")).events
+    expected = json.loads(example_article.with_name("pakistan-iran-2024-01.expected.json").read_text())
+    result = match_expected([e for e in events if e.modality in (Modality.asserted, Modality.claimed)], expected)
+    assert result["matched_n"] >= 7, result["missed"]
+    pak = [e for e in events if e.event_type == "ASSAULT" and any(a.country == "PAK" for a in e.actor)]
+    assert pak, "Pakistan's strike was not coded"
+    strike = pak[0]
+    assert strike.date == dt.date(2024, 1, 18)  # "Thursday's strikes", published Friday 19th
+    assert strike.location is not None and strike.location.country == "IRN"
+    assert strike.location.admin1 == "Sistan and Baluchestan"
+    assert strike.toll is not None and strike.toll.killed.best == 9
