@@ -68,6 +68,9 @@ def code_cmd(
     = None,
     actors: Annotated[Optional[list[Path]], typer.Option(help="extra actor dictionary (repeatable)")] = None,
     min_confidence: Annotated[float, typer.Option(help="minimum event type probability")] = 0.35,
+    workers: Annotated[int, typer.Option(help="code on a Dask cluster with this many workers (1 = in process)")] = 1,
+    cluster: Annotated[str, typer.Option(help="Dask cluster: local, slurm, kubernetes, or a scheduler address "
+                                         "(tcp://host:8786)")] = "local",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary")] = False,
 ) -> None:
     """Code news articles into PLOVER events (printed; with --db also stored)."""
@@ -101,8 +104,20 @@ def code_cmd(
         def on_reject(rej) -> None:
             err.print(f"[yellow]rejected[/] {rej.origin}: [{rej.code}] {rej.reason}", highlight=False)
 
-        stream = code_stream(records, coder=coder, store=store, on_reject=on_reject if not quiet else None,
-                             on_progress=tick, stats=stats)
+        if workers > 1 or cluster != "local":
+            from ..coder import CoderConfig
+            from ..scale import iter_archive
+
+            if store is not None:
+                store.close()
+                store = None  # the driver opens it itself: it is the single writer
+            stream = iter_archive(inputs, db=db, n_workers=workers, cluster=cluster, stats=stats,
+                                  coder_config=CoderConfig(min_confidence=min_confidence, actors=list(actors or [])),
+                                  read_options=dict(fmt=fmt, published=published, source=source, url=url,
+                                                    mapping=mapping or None))
+        else:
+            stream = code_stream(records, coder=coder, store=store, on_reject=on_reject if not quiet else None,
+                                 on_progress=tick, stats=stats)
         for coded in stream:
             for w in coded.warnings:
                 if not quiet:

@@ -65,6 +65,18 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+def _name_key(text: str) -> str:
+    """The key grouping a document's mentions of one name, so that "Boone County", "Boone" and "Iran's" do not
+    vote for each other: normalised, without a possessive, leading article/direction or generic tail.
+
+    >>> _name_key("Boone County") == _name_key("Boone")
+    True
+    """
+    name = _POSSESSIVE.sub("", text.strip()).strip(" ,.;:")
+    short = _GENERIC_TAIL.sub("", _LEADING.sub("", name))
+    return normalize(short or name)
+
+
 @dataclass(slots=True)
 class _Mention:
     text: str
@@ -275,7 +287,7 @@ class PlaceResolver:
 
     def _round(self, items: list[_Mention], external: dict[str, float], context: list[_Mention] | None,
                scanned: Sequence[tuple[str, str | None, str | None, float]] = ()) -> None:
-        keys = [normalize(m.text) for m in items]
+        keys = [_name_key(m.text) for m in items]
         votes: Counter[str] = Counter()
         regions: Counter[str] = Counter()
         key_votes: dict[str, Counter[str]] = {}
@@ -283,6 +295,7 @@ class PlaceResolver:
         points: list[tuple[str, float, float]] = []
         if context is not None:
             for key, country, region, w in scanned:
+                key = _name_key(key)
                 if country:
                     votes[country] += w
                     key_votes.setdefault(key, Counter())[country] += w
