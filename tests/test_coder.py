@@ -100,3 +100,10 @@ def test_example_article(coder, example_article):
     assert strike.location is not None and strike.location.country == "IRN"
     assert strike.location.admin1 == "Sistan and Baluchestan"
     assert strike.toll is not None and strike.toll.killed.best == 9
+
+
+def test_coordinated_countries_inside_a_phrase_are_compound_actors(coder):
+    ev = _one(_code(coder, "The leaders of Armenia and Azerbaijan spoke by telephone on Thursday.",
+                    published="2024-03-08T00:00:00Z"), "CONSULT")
+    assert {(a.country, a.sector) for a in ev.actor} == {("ARM", "GOV"), ("AZE", "GOV")}
+    assert ev.mode == "phone" and ev.date == dt.date(2024, 3, 7)

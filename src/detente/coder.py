@@ -179,11 +179,21 @@ class Coder:
             start = offset + span.start_char
             ent = self.actors_.resolve(span.text, start=start, on=on)
             if ent is not None and (ent.country or ent.sector or ent.name):
-                out.append(ent)
+                out.extend(self._split_compound(ent, span.text, start, on))
         uniq: dict[tuple, Entity] = {}
         for e in out:
             uniq.setdefault((e.country, e.sector, e.name), e)
         return list(uniq.values())
+
+    def _split_compound(self, ent: Entity, text: str, start: int, on) -> list[Entity]:
+        """"The leaders of Armenia and Azerbaijan" is two actors, one per country, with the phrase's sector."""
+        if " and " not in text:
+            return [ent]
+        countries = list(dict.fromkeys(e.country for e in self.actors_.find(text, offset=start, on=on)
+                                       if e.country and len(e.country) == 3 and e.country not in INTERNATIONAL))
+        if len(countries) < 2:
+            return [ent]
+        return [ent.model_copy(update={"country": c, "name": None, "kb_id": None}) for c in countries]
 
     def _pair(self, span, offset: int, on) -> list[Entity]:
         top = [c for c, _ in self._context.most_common(2)]

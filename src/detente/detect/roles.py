@@ -66,10 +66,10 @@ def phrase(tok: Token) -> tuple[int, int]:
     while stack:
         t = stack.pop()
         for child in t.children:
-            if child.dep_ in cut and child.i > tok.i:
+            if child.dep_ in cut and child.i > tok.i and (t.i == tok.i or child.dep_ not in {"conj", "cc"}):
                 continue
-            if child.dep_ in {"cc", "conj"}:
-                continue
+            if child.dep_ in {"cc", "conj"} and t.i == tok.i:
+                continue  # the head's own conjuncts are separate actors; nested ones ("leaders of A and B") stay
             if child.dep_ == "punct" and child.i < tok.i and child.i == tok.i - 1:
                 continue
             left, right = min(left, child.i), max(right, child.i)

@@ -40,13 +40,13 @@ NONE = "NONE"
 
 @dataclass(frozen=True)
 class Settings:
-    c: float = 4.0
-    cue_weight: float = 1.0
+    c: float = 0.5
+    cue_weight: float = 0.35
     type_weight: float = 1.0
-    case_weight: float = 2.0
+    case_weight: float = 4.0
     agnostic_weight: float = 0.5
     alt_weight: float = 0.5
-    min_probability: float = 0.0
+    min_probability: float = 0.2
 
 
 @dataclass

@@ -50,7 +50,8 @@ _CAPS = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |and )?[A-Z][a-z]+){0,3}\b")
 _COMMA_ABBR = re.compile(r",\s*((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.){2,3}|[A-Z]{2}\b)")
 _EARTH_KM = 6371.0088
 CITY_OVER_REGION_POP = 50_000
-SCAN_CITY_POP = 100_000  # a scanned name that is also a city this large ("Washington", "Mexico") is not counted
+SCAN_CITY_POP = 100_000
+SCAN_REGION_POP = 100_000  # smaller admin1 units ("Patrick", Isle of Man) are too often a person's name  # a scanned name that is also a city this large ("Washington", "Mexico") is not counted
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -143,14 +144,19 @@ class PlaceResolver:
         "Ind." -> Indiana, "Pott Co." -> "Pott County", "Ohioans" -> Ohio)."""
         gaz = self.gaz
         name = _POSSESSIVE.sub("", name.strip()).strip(" ,;:")
-        if _ABBREV.match(name):
+        abbrev = _ABBREV.match(name)
+        if abbrev and name[1:2].islower():  # "Ind.", "Pa.": a state abbreviation before anything else
+            hits = [c for c in gaz.qualifier(name) if c.feature_code in ("ADM1", "PCLI")]
+            if hits:
+                return hits
+        cands = gaz.candidates(name.rstrip("."))
+        if cands:
+            return cands
+        if abbrev:  # "B.C.", "N.L." when no place has the name itself ("L.A." does)
             hits = [c for c in gaz.qualifier(name) if c.feature_code in ("ADM1", "PCLI")]
             if hits:
                 return hits
         name = name.rstrip(".")
-        cands = gaz.candidates(name)
-        if cands:
-            return cands
         for pattern, repl in ((_LEADING, ""), (_GENERIC_TAIL, ""), (_COUNTY_ABBR, " County"), (_TOWNSHIP, "")):
             short = pattern.sub(repl, name)
             if short != name and short:
@@ -227,7 +233,8 @@ class PlaceResolver:
                     found.append((normalize(m.group(1)), hits))
         out = []
         for key, cands in found:
-            areas = [c for c in cands if c.feature_code in ("ADM1", "PCLI")]
+            areas = [c for c in cands if c.feature_code == "PCLI"
+                     or (c.feature_code == "ADM1" and c.population >= SCAN_REGION_POP)]
             if not areas or any(c.feature_class == "P" and c.population >= SCAN_CITY_POP for c in cands):
                 continue
             w = self.scan_weight / len(areas)

@@ -1,0 +1,53 @@
+"""Issue 5 end to end: the sample corpus coded, linked and watched with the real coder."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+SAMPLE = Path(str(resources.files("detente") / "data" / "sample"))
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory, coder):
+    from detente.ingest import read
+    from detente.link import link_store
+    from detente.pipeline import code_stream
+    from detente.store import open_store
+
+    db = str(tmp_path_factory.mktemp("story") / "sample.duckdb")
+    s = open_store(db)
+    for _ in code_stream(read(sorted(str(p) for p in SAMPLE.glob("*.txt"))), coder=coder, store=s):
+        pass
+    link_store(s)
+    yield s
+    s.close()
+
+
+def test_duplicate_reports_become_one_event_with_all_sources(store):
+    groups = json.loads((SAMPLE / "duplicates.json").read_text())["groups"]
+    ids = {Path(a.origin).name: a.id for a in store.articles()}
+    canonical = store.canonical_events()
+    merged = 0
+    for g in groups:
+        want = {ids[f] for f in g["files"]}
+        if any(c.event_type == g["event_type"] and want <= set(c.sources) for c in canonical):
+            merged += 1
+    assert merged >= 3, f"only {merged} of {len(groups)} duplicate groups merged"
+
+
+def test_multi_day_story_gives_tit_for_tat_then_de_escalation(store):
+    from detente.analyze import de_escalation_alerts, tit_for_tat_alerts
+
+    events = [e for e in store.canonical_events()
+              if {a.country for a in e.actor + e.recipient} & {"ARM", "AZE"}]
+    tft = tit_for_tat_alerts(events)
+    assert any(set(a.dyad) == {"ARM", "AZE"} for a in tft)
+    de = de_escalation_alerts(events)
+    assert any(set(a.dyad) == {"ARM", "AZE"} and a.date > min(t.date for t in tft) for a in de)
+    assert any(e.responds_to for e in events)
