@@ -79,8 +79,7 @@ def test_trigger_sentence_cut():
 
 def test_fail_triggers():
     s = "residents said the police remained mute spectators as the mob set fire to shops."
-    assert police.event_labels(ev("REJECT", "the police", trigger="remained mute spectators", sentence=s)) == {
-        "FAIL", "ANY_ACTION"}
+    assert police.event_labels(ev("REJECT", "the police", trigger="remained mute spectators", sentence=s)) == {"FAIL"}
     # the same phrase about no police at all is not a police failure
     s2 = "the neighbours remained mute spectators."
     assert police.event_labels(ev("REJECT", "the neighbours", sector="CVL", trigger="remained mute spectators",
@@ -138,3 +137,10 @@ def test_bad_rules_file_is_e806(monkeypatch, tmp_path):
     finally:
         common.load_table.cache_clear()
         police._rules.cache_clear()
+
+
+def test_failure_is_not_an_action():
+    s = "the police failed to intervene when the mob attacked."
+    assert police.event_labels(ev("REJECT", "the police", trigger="failed to intervene", sentence=s)) == {"FAIL"}
+    # an ordinary police event is an action
+    assert police.event_labels(ev("MOBILIZE", "the police", mode="police", trigger="deployed")) == {"ANY_ACTION"}

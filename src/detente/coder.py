@@ -43,6 +43,9 @@ PROMINENCE = (1.0, 0.9, 0.8, 0.7)  # event confidence factor by the trigger's de
 FACTUAL = {Modality.asserted, Modality.claimed}
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
+PLACE_IS_TARGET = {"ASSAULT", "COERCE"}
+NO_COUNTRY_SECTORS = {"IGO", "NGO"}
+IMPLICIT_SHARE = 0.8
 STATE_SECTORS = {None, "GOV", "MIL", "COP", "CVL", "JUD", "LEG"}  # recipients whose country is where the act happened
 
 
@@ -185,6 +188,17 @@ class Coder:
             uniq.setdefault((e.country, e.sector, e.name), e)
         return list(uniq.values())
 
+    def _implicit_country(self, entities: list[Entity]) -> list[Entity]:
+        """A role with a sector but no country ("the prime minister", "security forces") belongs to the country
+        the article is about, when one country dominates it (``IMPLICIT_SHARE`` of its country mentions)."""
+        if not any(e.country is None and e.sector for e in entities) or not self._context:
+            return entities
+        (top, n), total = self._context.most_common(1)[0], sum(self._context.values())
+        if n / total < IMPLICIT_SHARE:
+            return entities
+        return [e.model_copy(update={"country": top, "confidence": round(e.confidence * 0.7, 3)})
+                if e.country is None and e.sector and e.sector not in NO_COUNTRY_SECTORS else e for e in entities]
+
     def _split_compound(self, ent: Entity, text: str, start: int, on) -> list[Entity]:
         """"The leaders of Armenia and Azerbaijan" is two actors, one per country, with the phrase's sector."""
         if " and " not in text:
@@ -258,6 +272,15 @@ class Coder:
             s, e = m.modality.claimant
             span = doc[s:e]
             claimant = self.actors_.resolve(span.text, start=offset + span.start_char, on=when.date)
+        actor = self._implicit_country(actor)
+        if m.event_type not in MATERIAL_CONFLICT:  # victims are often not of the article's main country
+            recipient = self._implicit_country(recipient)
+        if not any(e.country for e in recipient) and location is not None and location.country and (
+                m.event_type in PLACE_IS_TARGET or (m.event_type == "CONSULT" and m.mode == "visit")):
+            # "tanks fired at targets in Jericho", "curfew in Cizre", "arrived in Amman": the place's country is
+            # on the receiving end when the text names no one else
+            recipient = recipient + [Entity(text=location.span.text if location.span else location.name,
+                                            country=location.country, span=location.span, confidence=0.4)]
         if location is None and recipient and m.event_type in MATERIAL_CONFLICT:
             country = next((e.country for e in recipient if e.country and len(e.country) == 3
                             and e.country not in INTERNATIONAL and e.sector in STATE_SECTORS), None)

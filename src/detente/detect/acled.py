@@ -37,12 +37,19 @@ MAPPABLE = ("ASSAULT", "PROTEST", "COERCE", "RETREAT", "AGREE", "MOBILIZE")
 Prediction = tuple[str, str, float]
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 class CueLexicon:
-    """Counts cue words per category with one compiled regex (``counts(texts) -> (n, k) array``).
+    """Counts cue words per category (``counts(texts) -> (n, k) array`` of ``log(1 + count)``).
+
+    Text is lower-cased and split into alphanumeric tokens (hyphens and punctuation separate words). At each token
+    the longest matching term is counted (for every category that lists it) and its tokens are skipped, so
+    "air strikes" counts once as *air* and not again as a labour *strike*. Lookups are dict hits: no regex per term.
 
     >>> lex = CueLexicon().initialize()
     >>> row = lex.counts(["Jets carried out air strikes and drone strikes."])[0]
-    >>> round(float(row[lex.categories.index("air")]), 3)  # log(1 + 3): "air strikes", "drone", "jets"
+    >>> round(float(row[lex.categories.index("air")]), 3)  # log(1 + 3): "jets", "air strikes", "drone"
     1.386
     """
 
@@ -53,34 +60,62 @@ class CueLexicon:
         path = Path(str(self.path or CUES_PATH))
         if not path.is_file():
             raise DetenteError("E003", path=str(path))
-        by_cat: dict[str, list[str]] = {}
+        cats: dict[str, int] = {}
+        terms: dict[tuple[tuple[str, ...], bool], set[int]] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#") or line.startswith("category\t"):
                 continue
-            cat, _, term = line.partition("\t")
-            if cat.strip() and term.strip():
-                by_cat.setdefault(cat.strip(), []).append(term.strip().lower())
-        self.categories: tuple[str, ...] = tuple(by_cat)
-        groups = []
-        for i, terms in enumerate(by_cat.values()):
-            alts = sorted({_pattern(t) for t in terms}, key=len, reverse=True)
-            groups.append(f"(?P<c{i}>{'|'.join(alts)})")
-        self._regex = re.compile(r"\b(?:" + "|".join(groups) + r")", re.IGNORECASE)
+            cat, _, term = (x.strip() for x in line.partition("\t"))
+            words = tuple(_WORD.findall(term.lower()))
+            if not cat or not words:
+                continue
+            k = cats.setdefault(cat, len(cats))
+            terms.setdefault((words, term.endswith("*")), set()).add(k)
+        self.categories: tuple[str, ...] = tuple(cats)
+        self._exact: dict[str, tuple[int, ...]] = {}
+        self._prefix: dict[str, tuple[int, ...]] = {}
+        self._multi: dict[str, list[tuple[tuple[str, ...], bool, tuple[int, ...]]]] = {}
+        for (words, star), ks in terms.items():
+            if len(words) == 1:
+                table = self._prefix if star else self._exact
+                table[words[0]] = tuple(sorted(set(table.get(words[0], ())) | ks))
+            else:
+                self._multi.setdefault(words[0], []).append((words[1:], star, tuple(sorted(ks))))
+        for options in self._multi.values():
+            options.sort(key=lambda o: len(o[0]), reverse=True)
+        self._lengths = tuple(sorted({len(w) for w in self._prefix}, reverse=True))
         return self
+
+    def _single(self, tok: str) -> tuple[int, ...]:
+        hit = self._exact.get(tok)
+        if hit:
+            return hit
+        for n in self._lengths:
+            if n <= len(tok):
+                hit = self._prefix.get(tok[:n])
+                if hit:
+                    return hit
+        return ()
 
     def counts(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), len(self.categories)), dtype=np.float32)
         for row, text in enumerate(texts):
-            for m in self._regex.finditer(text):
-                out[row, int(m.lastgroup[1:])] += 1.0  # type: ignore[index]
+            toks = _WORD.findall(text.lower())
+            i, n = 0, len(toks)
+            while i < n:
+                tok, step, ids = toks[i], 1, ()
+                for rest, star, cand in self._multi.get(tok, ()):
+                    m = len(rest)
+                    if i + m < n and all(toks[i + 1 + j] == w for j, w in enumerate(rest[:-1])) and (
+                            toks[i + m].startswith(rest[-1]) if star else toks[i + m] == rest[-1]):
+                        step, ids = m + 1, cand
+                        break
+                if not ids:
+                    ids = self._single(tok)
+                for k in ids:
+                    out[row, k] += 1.0
+                i += step
         return np.log1p(out)
-
-
-def _pattern(term: str) -> str:
-    star = term.endswith("*")
-    words = [re.escape(w) for w in term.rstrip("*").split()]
-    body = r"[\s-]+".join(words)
-    return body + (r"\w*" if star else r"\b")
 
 
 def featurize(sentences: Sequence[str], event_types: Sequence[str | None], cues: CueLexicon,
@@ -98,6 +133,16 @@ def featurize(sentences: Sequence[str], event_types: Sequence[str | None], cues:
         if t in index:
             onehot[row, index[t]] = 1.0
     return np.hstack([embed(list(sentences)), cues.counts(sentences) * cue_weight, onehot * type_weight])
+
+
+def model_files(base: str | Path) -> tuple[Path, Path]:
+    """The ``.npz`` and ``.json`` files of a model path given without suffix (``acled-subtype.v1``).
+
+    >>> [p.name for p in model_files("models/acled-subtype.v1")]
+    ['acled-subtype.v1.npz', 'acled-subtype.v1.json']
+    """
+    base = Path(base)
+    return base.with_name(base.name + ".npz"), base.with_name(base.name + ".json")
 
 
 class AcledClassifier:
@@ -126,7 +171,7 @@ class AcledClassifier:
 
     def initialize(self) -> AcledClassifier:
         base = Path(str(self.path)) if self.path else Path(str(MODEL_DIR / MODEL_NAME))
-        npz, meta = base.with_suffix(".npz"), base.with_suffix(".json")
+        npz, meta = model_files(base)
         if not npz.is_file():
             raise DetenteError("E003", path=str(npz))
         if not meta.is_file():

@@ -27,6 +27,7 @@ TARGET_PREPS = {
     "AGREE": {"with"},
     "COOPERATE": {"with"},
     "AID": {"to", "for"},
+    "RETREAT": {"from"},
     "SUPPORT": {"for", "to"},
     "REQUEST": {"from", "to", "on"},
     "ACCUSE": {"of"},
@@ -42,6 +43,7 @@ LIGHT_VERBS = {
 }
 OF_IS_SOURCE = {"CONSULT", "AGREE", "PROTEST", "COOPERATE", "MOBILIZE", "SUPPORT"}
 OF_IS_TARGET = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "REJECT"}
+CLAUSE_TARGET_TYPES = {"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"}
 BLAME_VERBS = {"accuse", "blame", "charge", "suspect", "condemn", "hold", "fault", "convict"}
 NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 STOP_NOUNS = {"it", "this", "that", "which", "who", "what", "there", "here"}
@@ -170,6 +172,10 @@ def find_roles(doc: Doc, head_i: int, event_type: str) -> tuple[list[Role], list
             pobj += _prep_objects(o, preps)
         if not targets:
             targets += _roles_of(pobj, "prep")
+        if not targets and event_type in CLAUSE_TARGET_TYPES:
+            # "demanded that President Mugabe abandon …": the one asked, accused or threatened is the clause's subject
+            for clause in _children(tok, {"ccomp"}):
+                targets += _roles_of(_children(clause, SUBJ | PASS_SUBJ), "clause-subject")
         # "X and Y agreed" / "X met Y": prep "with" partners count as targets for symmetric types
         if not sources:
             sources += _governing_subject(tok)

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import ontology
-from .acled import MAPPABLE, MODEL_DIR, MODEL_NAME, CueLexicon, featurize
+from .acled import MAPPABLE, MODEL_DIR, MODEL_NAME, CueLexicon, featurize, model_files
 from .train import TEAM_DATA, _jsonl, shared_dir, split_half
 
 ONTOLOGY_DIR = resources.files("detente") / "ontology"
@@ -183,8 +183,9 @@ def fit(examples: list[Example], settings: Settings, cues: CueLexicon):
 
 def save(model, settings: Settings, cues: CueLexicon, out: Path, extra: dict) -> dict:
     subtype_to_type = {r["acled_sub_event_type"]: r["acled_event_type"] for r in case_labels().values()}
+    npz, meta = model_files(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out.with_suffix(".npz"), coef=model.coef_.astype(np.float32),
+    np.savez_compressed(npz, coef=model.coef_.astype(np.float32),
                         intercept=model.intercept_.astype(np.float32))
     classes = [str(c) for c in model.classes_]
     manifest = {
@@ -202,7 +203,7 @@ def save(model, settings: Settings, cues: CueLexicon, out: Path, extra: dict) ->
         "alt_weight": settings.alt_weight, "min_probability": settings.min_probability,
         **extra,
     }
-    out.with_suffix(".json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    meta.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return manifest
 
 

@@ -23,7 +23,7 @@ events that are not negated unless the rule asks for it:
   recipient is the police, or an event whose trigger is a failure-to-act phrase (``police_fail_triggers.txt``:
   "failed to intervene", "inaction", "mute spectators") with the police as actor or recipient or named in the
   trigger's sentence;
-- ANY_ACTION: any asserted police event; KILL, FORCE and ARREST imply it.
+- ANY_ACTION: any asserted police event that is not a failure to act; KILL, FORCE and ARREST imply it.
 
 Headline ``macro_f1``: the mean of the five per-label F1 scores.
 """
@@ -43,7 +43,7 @@ from .metrics import multilabel_report
 
 LABELS = ("KILL", "ARREST", "FORCE", "FAIL", "ANY_ACTION")
 DEFAULT_SECTORS = ("COP", "MIL")
-REQUIRES = ("", "killed", "negated", "police_recipient", "fail_trigger")
+REQUIRES = ("", "killed", "negated", "police_recipient", "fail_trigger", "action")
 SENTENCE_END = re.compile(r"[.!?]\s|\n")
 WINDOW = 400  # characters searched each side of a trigger for its sentence
 
@@ -177,6 +177,8 @@ def event_labels(e: Event, *, police_sectors: Iterable[str] = DEFAULT_SECTORS) -
             ok = police_recipient and not negated
         elif req == "fail_trigger":
             ok = not negated and _fail_trigger(e, police_actor, police_recipient)
+        elif req == "action":  # an act, not a report of failing to act ("police failed to intervene")
+            ok = police_actor and not negated and not _fail_trigger(e, True, True)
         elif req == "killed":
             ok = police_actor and not negated and _killed(e)
         else:

@@ -45,6 +45,9 @@ DATA_FILES = ("aliases.tsv", "regions.tsv", "country_points.tsv", "admin1_points
 _PUNCT_DROP = re.compile(r"[.'’‘`´ʼʻ\u02bf\u02be\"“”()\[\]]")
 _PUNCT_SPACE = re.compile(r"[-‐‑‒–—_/,;:&+]+")
 _ADMIN2_SUFFIX = re.compile(r"\s+(?:County|Parish|Borough|District)$")
+# "Province of Nueva Ecija", "City of Manila": the name proper follows the generic prefix
+_ADMIN_PREFIX = re.compile(r"^(?:Province|City|County|Municipality|District|Department|State|Region)\s+of\s+(?=\S)")
+_ADMIN1_SUFFIX = re.compile(r"\s+(?:County|Province|Region|Governorate|Department|Prefecture|Oblast)$")
 _TOKEN_MAP = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "el": "al", "and": "", "the": ""}
 _ARTICLES = ("al ",)
 # generic words stripped when matching admin names between sources ("Donetska oblast" ~ "Donetsk")
@@ -421,7 +424,7 @@ def build_table(cities: list[CityRecord], admin1_names: dict[tuple[str, str], st
             lat, lon = _region_centre([(p[0], p[1]) for p in pts])
         else:
             lat = lon = None
-        names = [name]
+        names = [name, _ADMIN1_SUFFIX.sub("", _ADMIN_PREFIX.sub("", name))]  # "Siaya County" -> "Siaya"
         if iso:
             names += [sname for code, sname in subs.get(key[0], []) if code == iso]
         rid = table.add(names, gid=admin1_ids.get(key), name=name, lat=lat, lon=lon, cc=key[0], admin1=name,
@@ -457,6 +460,7 @@ def build_table(cities: list[CityRecord], admin1_names: dict[tuple[str, str], st
             if any(cols["fclass"][r if r >= 0 else -r - 1] == "P" and cols["region"][r if r >= 0 else -r - 1]
                    == f"{cc}.{a1}" for r in table.index.get(normalize(name), ())):
                 continue  # "Paris" the département next to Paris the city: keep the city only
+            name = _ADMIN_PREFIX.sub("", name)
             bare = _ADMIN2_SUFFIX.sub("", name)
             table.add([name, bare], gid=None, name=name, lat=sum(p[0] for p in pts) / len(pts),
                       lon=sum(p[1] for p in pts) / len(pts), cc=cc, admin1=admin1_names.get((cc, a1)),
