@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
@@ -122,5 +120,16 @@ def test_cue_file(tmp_path):
 
 
 def test_model_and_cues_agree(clf):
-    manifest = json.loads(json.dumps(clf.manifest_))
-    assert manifest["cue_categories"] == list(CueLexicon().initialize().categories)
+    assert clf.manifest_["cue_categories"] == list(CueLexicon().initialize().categories)
+
+
+def test_precomputed_embeddings_give_same_result(clf):
+    from detente.detect.embed import embed
+
+    sents = ["Militants fired mortar shells at the army base.", "Protesters burned tyres and smashed shop windows."]
+    types = ["ASSAULT", "PROTEST"]
+    direct = clf.predict(sents, types)
+    reused = clf.predict(sents, types, embeddings=embed(sents))
+    assert [r[1] for r in direct] == [r[1] for r in reused]
+    assert direct[0][1] == "Shelling/artillery/missile attack"
+    assert direct[1][1] == "Violent demonstration"

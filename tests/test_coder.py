@@ -92,7 +92,8 @@ def test_example_article(coder, example_article):
     events = coder.code(Article(text=text, published="2024-01-19T00:00:00Z")).events
     expected = json.loads(example_article.with_name("pakistan-iran-2024-01.expected.json").read_text())
     result = match_expected([e for e in events if e.modality in (Modality.asserted, Modality.claimed)], expected)
-    assert result["matched_n"] >= 7, result["missed"]
+    assert result["matched_n"] >= 8, result["missed"]  # issue target: 8 of 9, at most 2 extra
+    assert result["extra_n"] <= 2, result["extra"]
     pak = [e for e in events if e.event_type == "ASSAULT" and any(a.country == "PAK" for a in e.actor)]
     assert pak, "Pakistan's strike was not coded"
     strike = pak[0]

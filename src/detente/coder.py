@@ -44,6 +44,7 @@ FACTUAL = {Modality.asserted, Modality.claimed}
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
 PLACE_IS_TARGET = {"ASSAULT", "COERCE"}
+APPEAL_TO_PARTIES = re.compile(r"\b(?:restraint|calm|de-?escalat\w*|ceasefire|cease-fire|truce)\b", re.I)
 NO_COUNTRY_SECTORS = {"IGO", "NGO"}
 IMPLICIT_SHARE = 0.8
 STATE_SECTORS = {None, "GOV", "MIL", "COP", "CVL", "JUD", "LEG"}  # recipients whose country is where the act happened
@@ -272,6 +273,13 @@ class Coder:
             s, e = m.modality.claimant
             span = doc[s:e]
             claimant = self.actors_.resolve(span.text, start=offset + span.start_char, on=when.date)
+        if m.event_type == "REQUEST" and not recipient and APPEAL_TO_PARTIES.search(doc.text):
+            # "the United States urged restraint": an appeal for calm goes to the parties of the conflict the
+            # article reports, its two most-mentioned countries (the appealing side excepted)
+            own = {e.country for e in actor}
+            parties = [c for c, _ in self._context.most_common(3) if c not in own][:2]
+            if len(parties) == 2:
+                recipient = [Entity(text=c, country=c, confidence=0.4) for c in parties]
         actor = self._implicit_country(actor)
         if m.event_type not in MATERIAL_CONFLICT:  # victims are often not of the article's main country
             recipient = self._implicit_country(recipient)

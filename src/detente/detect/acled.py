@@ -119,10 +119,12 @@ class CueLexicon:
 
 
 def featurize(sentences: Sequence[str], event_types: Sequence[str | None], cues: CueLexicon,
-              *, cue_weight: float = 1.0, type_weight: float = 1.0) -> np.ndarray:
+              *, cue_weight: float = 1.0, type_weight: float = 1.0,
+              embeddings: np.ndarray | None = None) -> np.ndarray:
     """Feature matrix: embedding | cue counts × ``cue_weight`` | type one-hot × ``type_weight``.
 
-    A type outside ``MAPPABLE`` (or None) gives an all-zero one-hot: the type-agnostic reading.
+    A type outside ``MAPPABLE`` (or None) gives an all-zero one-hot: the type-agnostic reading. ``embeddings``:
+    the sentences' ``detect.embed.embed`` vectors when the caller has them already (the coder does).
     """
     n = len(sentences)
     if n == 0:
@@ -132,7 +134,10 @@ def featurize(sentences: Sequence[str], event_types: Sequence[str | None], cues:
     for row, t in enumerate(event_types):
         if t in index:
             onehot[row, index[t]] = 1.0
-    return np.hstack([embed(list(sentences)), cues.counts(sentences) * cue_weight, onehot * type_weight])
+    vecs = embed(list(sentences)) if embeddings is None else np.asarray(embeddings, dtype=np.float32)
+    if vecs.shape[0] != n:
+        raise ValueError(f"{vecs.shape[0]} embeddings for {n} sentences; give one row per sentence.")
+    return np.hstack([vecs, cues.counts(sentences) * cue_weight, onehot * type_weight])
 
 
 def model_files(base: str | Path) -> tuple[Path, Path]:
@@ -203,15 +208,20 @@ class AcledClassifier:
     def _n_features(self) -> int:
         return int(self.manifest_.get("embedding_dim", 256)) + len(self.cues_.categories) + len(MAPPABLE)
 
-    def predict_proba(self, sentences: Sequence[str], event_types: Sequence[str | None]) -> np.ndarray:
-        """Probabilities over ``classes_`` (rows: sentences); restricted and renormalised per type if asked."""
+    def predict_proba(self, sentences: Sequence[str], event_types: Sequence[str | None], *,
+                      embeddings: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities over ``classes_`` (rows: sentences); restricted and renormalised per type if asked.
+
+        ``embeddings``: precomputed ``detect.embed.embed(sentences)`` rows, to skip encoding twice.
+        """
         if len(sentences) != len(event_types):
             raise ValueError(f"{len(sentences)} sentences but {len(event_types)} event types; give one type per "
                              "sentence (None for type-agnostic).")
         if not sentences:
             return np.zeros((0, len(self.classes_)), dtype=np.float32)
         texts = [s if isinstance(s, str) else "" for s in sentences]
-        X = featurize(texts, event_types, self.cues_, cue_weight=self.cue_weight_, type_weight=self.type_weight_)
+        X = featurize(texts, event_types, self.cues_, cue_weight=self.cue_weight_, type_weight=self.type_weight_,
+                      embeddings=embeddings)
         logits = X @ self.coef_.T + self.intercept_
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
@@ -222,12 +232,14 @@ class AcledClassifier:
                     p[row, ~m] = 0.0
         return p / p.sum(axis=1, keepdims=True)
 
-    def predict(self, sentences: Sequence[str], event_types: Sequence[str | None]) -> list[Prediction | None]:
+    def predict(self, sentences: Sequence[str], event_types: Sequence[str | None], *,
+                embeddings: np.ndarray | None = None) -> list[Prediction | None]:
         """(ACLED event_type, sub_event_type, probability) per sentence, or None.
 
         None when the PLOVER type cannot map to ACLED (verbal types, AID, COOPERATE, CONCEDE, SANCTION, NONE,
         unknown strings), when the sentence is empty, or when the best probability is below ``min_probability``.
         Pass ``None`` as the type for a type-agnostic prediction (for sentences whose type is unknown).
+        ``embeddings``: optional precomputed sentence vectors, one row per sentence.
         """
         if len(sentences) != len(event_types):
             raise ValueError(f"{len(sentences)} sentences but {len(event_types)} event types; give one type per "
@@ -237,7 +249,8 @@ class AcledClassifier:
                 if (t is None or t in MAPPABLE) and isinstance(s, str) and s.strip()]
         if not rows:
             return out
-        proba = self.predict_proba([sentences[i] for i in rows], [event_types[i] for i in rows])
+        vecs = None if embeddings is None else np.asarray(embeddings)[rows]
+        proba = self.predict_proba([sentences[i] for i in rows], [event_types[i] for i in rows], embeddings=vecs)
         best = proba.argmax(axis=1)
         for k, i in enumerate(rows):
             p = float(proba[k, best[k]])
