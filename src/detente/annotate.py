@@ -46,10 +46,12 @@ def load_tokenizer() -> Language:
 _SENT_END = re.compile(
     r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]*[A-Z0-9])|\n\s*\n|(?<=[a-z0-9.:”"])\s*\n(?=\s*[A-Z"“])"""
 )
+_SENT_END_LOWER = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=\S)|\n\s*\n""")
 _ABBREV = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Cpl|Adm|Gov|Sen|Rep|St|Jr|Sr|No|Vol|Rev|Hon|Brig|Cmdr|"
     r"Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.N|U\.K|E\.U|Inc|Co|Corp|Ltd|vs|etc|approx|Pres|Ft|Mt)\.$"
 )
+_ABBREV_LOWER = re.compile(r"\b(?:mr|mrs|ms|dr|prof|gen|lt|col|maj|capt|sgt|insp|supdt|constable|govt|dist|u\.s|u\.n)\.$")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -61,9 +63,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _SENT_END.finditer(text):
+    splitter, abbrev = _SENT_END, _ABBREV
+    letters = sum(c.isalpha() for c in text[:2000])
+    if letters and sum(c.isupper() for c in text[:2000]) < 0.01 * letters:
+        splitter, abbrev = _SENT_END_LOWER, _ABBREV_LOWER  # lower-cased text (some archives): no capitals
+    for m in splitter.finditer(text):
         head = text[start:m.start()]
-        if _ABBREV.search(head) or re.search(r"(?:^|\s)[A-Z]\.$", head):
+        if abbrev.search(head) or re.search(r"(?:^|\s)[A-Za-z]\.$", head):
             continue  # "Gen. Asim", "U.S. troops", "John F. Kennedy"
         _append(text, start, m.start(), spans)
         start = m.end()

@@ -80,13 +80,18 @@ class Coder:
     def initialize(self) -> Coder:
         if self._ready:
             return self
-        self.nlp_ = load_nlp()
-        # candidate sentences are parsed without NER (45 % of the pipeline's time); NER then runs only on the
-        # sentences that hold an event (see detect_many)
-        self.ner_ = self.nlp_.get_pipe("ner") if "ner" in self.nlp_.pipe_names else None
+        # candidate sentences are parsed without NER (45 % of the pipeline's time): roles and places are read off
+        # the parse, the actor tables and the gazetteer instead
+        self.nlp_ = load_nlp(disable=("ner",))
         self.detector_ = EventDetector(min_confidence=self.config.min_confidence).initialize()
         self.actors_ = ActorResolver(extra_paths=self.config.actors).initialize()
         self.places_ = PlaceResolver().initialize()
+        try:
+            from .detect.acled import load_acled_classifier
+
+            self.acled_ = load_acled_classifier()
+        except DetenteError:  # no trained ACLED model shipped: the ontology's rules alone
+            self.acled_ = None
         self._ready = True
         return self
 
@@ -116,12 +121,27 @@ class Coder:
                 if self.detector_.lexicon_.may_contain(art.text[s:e]):
                     jobs.append((a_i, s, e))
         texts = [articles[a].text[s:e] for a, s, e in jobs]
-        docs = list(self.nlp_.pipe(texts, batch_size=self.config.batch_size, disable=["ner"]))
-        mentions = self.detector_.detect_many(docs, ner=self.ner_)
+        docs = list(self.nlp_.pipe(texts, batch_size=self.config.batch_size))
+        mentions = self.detector_.detect_many(docs)
         per_article: dict[int, list[tuple[int, object, list[Mention]]]] = {}
         for (a_i, s, _), doc, found in zip(jobs, docs, mentions):
             per_article.setdefault(a_i, []).append((s, doc, found))
-        return [self._assemble(art, per_article.get(i, [])) for i, art in enumerate(articles)]
+        coded = [self._assemble(art, per_article.get(i, [])) for i, art in enumerate(articles)]
+        self._acled(coded)
+        return coded
+
+    def _acled(self, coded: list[CodedArticle]) -> None:
+        """ACLED event/sub-event types from the learned classifier (one batch call), where it is confident; the
+        ontology's rules otherwise."""
+        if self.acled_ is None:
+            return
+        events = [e for c in coded for e in c.events]
+        if not events:
+            return
+        preds = self.acled_.predict([e.evidence.text for e in events], [e.event_type for e in events])
+        for e, pred in zip(events, preds):
+            if pred is not None:
+                e.acled_type, e.acled_subtype = pred[0], pred[1]
 
     def _assemble(self, article: Article, docs: list[tuple[int, object, list[Mention]]]) -> CodedArticle:
         pub = article.published_date
@@ -218,28 +238,39 @@ class Coder:
                        end=offset + span.end_char, text=span.text), confidence=0.5) for c in top]
 
     def _places(self, doc, offset: int, context: Counter) -> dict[int, Place | None]:
-        ents = [e for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"}]
-        if not ents:
+        """Toponyms of a parsed sentence, without NER: proper-noun chains that the gazetteer knows and that the
+        syntax marks as places (object of in/near/at …, before "province"/"city" …, or a country or region)."""
+        chains = toponym_chains(doc)
+        if not chains:
             return {}
-        resolved = self.places_.resolve([(e.text, offset + e.start_char, offset + e.end_char) for e in ents],
+        resolved = self.places_.resolve([(doc[s:e].text, offset + doc[s].idx, offset + doc[e - 1].idx +
+                                          len(doc[e - 1])) for s, e, _ in chains],
                                         text=None, context_countries=dict(context))
-        return {e.start: p for e, p in zip(ents, resolved)}
+        out: dict[int, Place | None] = {}
+        for (s, e, strong), place in zip(chains, resolved):
+            if place is None:
+                continue
+            if strong or place.precision in ("country", "admin1"):
+                out[_chain_head(doc, s, e)] = place
+        return out
 
     def _location(self, m: Mention, doc, sent_places: dict[int, Place | None],
                   recipient: list[Entity]) -> Place | None:
+        """The place in a locative phrase on the trigger, its head or its object ("bombed a village in Sagaing")."""
         if not sent_places:
             return None
         head = doc[m.trigger.head]
-        # the trigger, its head, and its object ("bombed a village in Sagaing region")
-        anchors = {head.i, head.head.i} | {c.i for c in head.children if c.dep_ in ("dobj", "nsubjpass", "attr")}
-        for ent in doc.ents:
-            place = sent_places.get(ent.start)
-            if place is None:
-                continue
-            root = ent.root
-            prep = root.head if root.dep_ == "pobj" else None
-            if prep is not None and prep.lower_ in LOCATIVE_PREPS and prep.head.i in anchors:
-                return place
+        anchors = [head, head.head] + [c for c in head.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+        for anchor in anchors:
+            for prep in anchor.children:
+                if prep.dep_ != "prep" or prep.lower_ not in LOCATIVE_PREPS:
+                    continue
+                for obj in prep.children:
+                    if obj.dep_ != "pobj":
+                        continue
+                    place = _place_in(obj, sent_places)
+                    if place is not None:
+                        return place
         return None
 
     @staticmethod
@@ -329,6 +360,50 @@ class Coder:
             url=article.url,
             published=article.published_date,
         )
+
+
+PLACE_NOUNS = {"province", "region", "state", "city", "town", "village", "district", "county", "governorate",
+               "oblast", "prefecture", "township", "area", "capital", "border", "camp", "enclave", "territory"}
+
+
+def toponym_chains(doc) -> list[tuple[int, int, bool]]:
+    """Maximal runs of proper nouns (joined by hyphens), as (start, end, strong): strong when the syntax says
+    place — object of a locative preposition, or followed by a place noun ("Sagaing region")."""
+    out = []
+    i, n = 0, len(doc)
+    while i < n:
+        if doc[i].pos_ != "PROPN":
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and (doc[j + 1].pos_ == "PROPN" or (doc[j + 1].text == "-" and j + 2 < n
+                                                              and doc[j + 2].pos_ == "PROPN")):
+            j += 2 if doc[j + 1].text == "-" else 1
+        root = doc[i:j + 1].root
+        strong = (root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS) or (
+            j + 1 < n and doc[j + 1].lower_ in PLACE_NOUNS) or (root.head.lemma_.lower() in PLACE_NOUNS)
+        out.append((i, j + 1, strong))
+        i = j + 1
+    return out
+
+
+def _chain_head(doc, start: int, end: int) -> int:
+    return doc[start:end].root.i
+
+
+def _place_in(obj, places: dict[int, Place | None]) -> Place | None:
+    """The place an object phrase names: itself, its "of" complement ("the village of Let Pan Hla"), or a
+    proper-noun modifier ("the Jenin camp")."""
+    if obj.i in places:
+        return places[obj.i]
+    for child in obj.children:
+        if child.dep_ in ("compound", "appos", "nmod", "poss") and child.i in places:
+            return places[child.i]
+        if child.dep_ == "prep" and child.lower_ in ("of", "in", "near"):
+            for g in child.children:
+                if g.dep_ == "pobj" and g.i in places:
+                    return places[g.i]
+    return None
 
 
 def _depth(tok) -> int:

@@ -91,7 +91,7 @@ class TypeClassifier:
 
     def initialize(self) -> TypeClassifier:
         base = Path(str(self.path)) if self.path else Path(str(MODEL_DIR / MODEL_NAME))
-        npz, meta = base.with_suffix(".npz"), base.with_suffix(".json")
+        npz, meta = base.parent / (base.name + ".npz"), base.parent / (base.name + ".json")
         if not npz.is_file():
             raise DetenteError("E003", path=str(npz))
         arrays = np.load(npz, allow_pickle=False)

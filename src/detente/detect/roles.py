@@ -45,7 +45,17 @@ OF_IS_SOURCE = {"CONSULT", "AGREE", "PROTEST", "COOPERATE", "MOBILIZE", "SUPPORT
 OF_IS_TARGET = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "REJECT"}
 CLAUSE_TARGET_TYPES = {"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"}
 BLAME_VERBS = {"accuse", "blame", "charge", "suspect", "condemn", "hold", "fault", "convict"}
-NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
+TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
+              "tomorrow", "tonight", "week", "weekend", "month", "year", "morning", "evening", "night", "afternoon",
+              "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december", "decade", "century", "day", "hour", "minute"}
+ACTOR_NOUNS = {"police", "army", "military", "government", "rebel", "militant", "security", "troop", "navy",
+               "regime", "junta", "coalition", "opposition", "insurgent", "militia", "state", "israeli", "cop"}
+
+
+def not_actor(tok: Token) -> bool:
+    """Times and numbers are never actors ("Thursday's strikes", "2024's budget")."""
+    return tok.like_num or tok.tag_ == "CD" or tok.lower_ in TIME_WORDS
 STOP_NOUNS = {"it", "this", "that", "which", "who", "what", "there", "here"}
 BACKGROUND_PREPS = {"after", "following", "since", "before", "amid", "despite", "over", "during", "prior"}
 
@@ -99,7 +109,7 @@ def _roles_of(tokens: list[Token], via: str) -> list[Role]:
     roles = []
     for t in tokens:
         for c in conjuncts(t):
-            if c.lower_ in STOP_NOUNS or c.ent_type_ in NOT_ACTORS:
+            if c.lower_ in STOP_NOUNS or not_actor(c):
                 continue
             s, e = phrase(c)
             roles.append(Role(s, e, c.i, via))
@@ -183,8 +193,9 @@ def find_roles(doc: Doc, head_i: int, event_type: str) -> tuple[list[Role], list
         poss = _children(tok, {"poss"})
         sources += _roles_of(poss, "poss")
         for c in tok.children:
-            if c.dep_ in {"amod", "compound", "nmod"} and c.i < tok.i and (c.ent_type_ in {"NORP", "GPE", "ORG"}):
-                sources += _roles_of([c], "modifier")
+            if c.dep_ in {"amod", "compound", "nmod"} and c.i < tok.i and (
+                    (c.pos_ in {"PROPN", "ADJ"} and c.text[:1].isupper()) or c.lower_ in ACTOR_NOUNS):
+                sources += _roles_of([c], "modifier")  # "Iranian strikes", "Houthi attack", "police firing"
         by = _prep_objects(tok, {"by"})
         if not sources:
             sources += _roles_of(by, "agent")

@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> dict:
     model = fit(X, labels, args.c)
     out = Path(args.out) if args.out else Path(str(MODEL_DIR / MODEL_NAME))
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out.with_suffix(".npz"), coef=model.coef_.astype(np.float32),
+    np.savez_compressed(out.parent / (out.name + ".npz"), coef=model.coef_.astype(np.float32),
                         intercept=model.intercept_.astype(np.float32), classes=np.array(model.classes_, dtype="U16"))
     manifest = {
         "name": MODEL_NAME,
@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> dict:
         "trained_ids": sorted(r["id"] for r in rows if r["id"]),
         "seconds": round(time.time() - t0, 1),
     }
-    out.with_suffix(".json").write_text(json.dumps(manifest, indent=1) + "\n")
+    (out.parent / (out.name + ".json")).write_text(json.dumps(manifest, indent=1) + "\n")
     summary = {k: v for k, v in manifest.items() if k != "trained_ids"}
     print(json.dumps(summary, indent=1))
     return manifest

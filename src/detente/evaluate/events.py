@@ -218,7 +218,13 @@ def resolve_case_mapper(case_mapper: Callable[..., str | None] | None) -> tuple[
 
             return by_subtype, note
 
+    table = _subtype_table()
+
     def by_mapper(e: Event) -> str | None:
+        if case_mapper is None and e.acled_subtype:  # the coder's own ACLED reading (learned or by rule)
+            code = table.get(e.acled_subtype.lower())
+            if code:
+                return code
         try:
             return fn(e.event_type, e.mode, [a.sector for a in e.actor if a.sector],
                       [r.sector for r in e.recipient if r.sector])

@@ -61,6 +61,9 @@ FEATURE_PRECISION = {
     "PCLI": "country", "PCLD": "country", "PCLF": "country", "PCLS": "country", "PCLIX": "country", "PCL": "country",
     "TERR": "country", "CONT": "country", "ADM1": "admin1", "RGN": "admin1", "PEN": "admin1", "SEA": "admin1",
     "GULF": "admin1", "STRT": "admin1", "ADM2": "admin1",
+    # natural features of regions.tsv: their coordinates stand for an area too
+    **dict.fromkeys(("OCN", "BAY", "SD", "CNL", "ISL", "ISLS", "MT", "MTS", "VAL", "DLTA", "LK", "LKS", "RSV"),
+                    "admin1"),
 }
 
 

@@ -8,7 +8,9 @@ Each candidate gets a score from a few transparent features (see docs/places.md)
   country gets a large bonus;
 * document context: countries and admin1 regions named elsewhere in the document (directly, or as the region of
   another resolved place), plus ``context_countries`` from the caller; the mention's own vote is left out;
-* proximity: candidates near other resolved places of the document (local news names nearby towns).
+* proximity: candidates near other resolved places of the document (local news names nearby towns);
+* text scan: countries and admin1 regions named anywhere in the text outside the mentions (inside organisation
+  names, ", Ind." after an address) add to the document context.
 
 Scores are computed in rounds: round one without document context, then with the context of the previous
 round's choices. No country is favoured unless the document (or the caller) names it.
@@ -247,8 +249,8 @@ class PlaceResolver:
             score -= 1.5
         if c.lat is None:
             score -= 1.0
-        if c.feature_class == "L" and c.geonames_id is None and not c.alternate:
-            score += self.curated_bonus  # hand-written regions and seas (regions.tsv) are the well-known sense
+        if c.feature_class == "L" and c.geonames_id is None:
+            score += self.curated_bonus  # hand-written regions, seas and their aliases: the well-known sense
         return score
 
     def resolve(self, mentions: Sequence[tuple[str, int, int]], *, text: str | None = None,
