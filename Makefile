@@ -26,6 +26,7 @@ test: setup
 
 bench: setup
 	$(PY) bench/run.py
+	$(PY) bench/bench_link.py
 
 train: setup
 	$(PY) -m detente.detect.train
