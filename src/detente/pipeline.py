@@ -30,6 +30,14 @@ class RunStats:
                 "event_types": dict(self.event_types)}
 
 
+def keep_reject(rec: Reject, store, stats: RunStats) -> None:
+    """Count a reject and store it with its reason (when there is a store)."""
+    stats.rejects += 1
+    stats.reject_codes[rec.code] += 1
+    if store is not None:
+        store.write_reject(rec)
+
+
 def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch_size: int = 32,
                 on_reject: Callable[[Reject], None] | None = None,
                 on_progress: Callable[[Article], None] | None = None,
@@ -44,10 +52,7 @@ def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch
         todo: list[Article] = []
         for rec in batch:
             if isinstance(rec, Reject):
-                stats.rejects += 1
-                stats.reject_codes[rec.code] += 1
-                if store is not None:
-                    store.write_reject(rec)
+                keep_reject(rec, store, stats)
                 if on_reject:
                     on_reject(rec)
                 continue

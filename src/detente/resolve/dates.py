@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..errors import DetenteError
+from ..resources import read_tsv_rows
 from ..schema import Span, When
 
 __all__ = ["resolve_date", "find_dates", "event_date", "timeml_value", "timeml_normalise", "guess_tense"]
@@ -42,11 +43,7 @@ _UNIT_PRECISION = {"day": "day", "night": "day", "week": "week", "weekend": "wee
 
 
 def _read_tsv(name: str) -> list[list[str]]:
-    try:
-        text = resources.files("detente.data.numbers").joinpath(name).read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
-        raise DetenteError("E003", path=f"detente/data/numbers/{name}") from None
-    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return read_tsv_rows("numbers", name)
 
 
 @lru_cache(maxsize=1)

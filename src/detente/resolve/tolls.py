@@ -21,17 +21,14 @@ from functools import lru_cache
 from importlib import resources
 
 from ..errors import DetenteError
+from ..resources import read_tsv_rows
 from ..schema import Count, Span, Toll
 
 __all__ = ["find_tolls", "parse_count"]
 
 
 def _read_tsv(name: str) -> list[list[str]]:
-    try:
-        text = resources.files("detente.data.numbers").joinpath(name).read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
-        raise DetenteError("E003", path=f"detente/data/numbers/{name}") from None
-    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return read_tsv_rows("numbers", name)
 
 
 def _alt(words: list[str]) -> str:

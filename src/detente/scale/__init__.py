@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import DetenteError
-from ..pipeline import RunStats
+from ..pipeline import RunStats, keep_reject
 from ..schema import Article, CodedArticle, Reject
 
 
@@ -128,10 +128,7 @@ def _batches(records, size: int, store, stats: RunStats) -> Iterator[list[dict]]
     batch: list[dict] = []
     for rec in records:
         if isinstance(rec, Reject):
-            stats.rejects += 1
-            stats.reject_codes[rec.code] += 1
-            if store is not None:
-                store.write_reject(rec)
+            keep_reject(rec, store, stats)
             continue
         stats.articles += 1
         if store is not None and store.has_article(rec.id):
