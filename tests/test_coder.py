@@ -108,3 +108,12 @@ def test_coordinated_countries_inside_a_phrase_are_compound_actors(coder):
                     published="2024-03-08T00:00:00Z"), "CONSULT")
     assert {(a.country, a.sector) for a in ev.actor} == {("ARM", "GOV"), ("AZE", "GOV")}
     assert ev.mode == "phone" and ev.date == dt.date(2024, 3, 7)
+
+
+def test_python_api_frames(coder):
+    import detente
+
+    events = _code(coder, "Police arrested 12 protesters in Nairobi on Tuesday.")
+    df = detente.events_frame(events)
+    assert len(df) == len(events) and "event_type" in df.columns
+    assert set(df["event_type"]) == {e.event_type for e in events}

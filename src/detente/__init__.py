@@ -9,7 +9,20 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "Coder", "open_store"]
+__all__ = ["__version__", "Coder", "open_store", "events_frame"]
+
+
+def events_frame(events):
+    """Events (coded or stored) as a pandas DataFrame with the store's flat columns (one row per event).
+
+    >>> events_frame([]).empty
+    True
+    """
+    import pandas as pd
+
+    from .store.flat import FLAT_COLUMNS, flatten
+
+    return pd.DataFrame([flatten(e) for e in events], columns=list(FLAT_COLUMNS))
 
 
 def __getattr__(name: str):  # lazy: `import detente` must not load spaCy
