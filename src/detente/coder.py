@@ -154,6 +154,7 @@ class Coder:
         drafts: list[Event] = []
         last_actors: list[Entity] = []
         references: set[str] = set()
+        possessives: list[Event] = []
         for offset, doc, mentions in docs:
             if not mentions:
                 continue
@@ -174,15 +175,21 @@ class Coder:
                 if actor:
                     last_actors = actor
                 entities.extend(actor + recipient)
-                if m.reference and actor:
+                possessive = m.reference and actor and all(r.via == "poss" for r in m.sources)
+                if m.reference and actor and not possessive:
                     continue  # a reference with its own actor is not a back-reference we can place
                 ev = self._event(article, m, doc, offset, when, actor, recipient,
                                  self._location(m, doc, sent_places, recipient), toll_for.get(id(m)))
+                if possessive:
+                    possessives.append(ev)
+                    continue
                 if m.reference:
                     references.add(ev.id)
                 drafts.append(ev)
         events = _merge(drafts, references) if self.config.merge_mentions else [
             e for e in drafts if e.id not in references]
+        if self.config.merge_mentions:
+            events = self._possessive_references(events, possessives)
         events = [self._refine_location(e, places) for e in events]
         if not self.config.keep_actorless:
             events = [e for e in events if _has_actor(e) or (e.confidence > 0 and _unattributed_ok(e))]
@@ -208,6 +215,42 @@ class Coder:
         for e in out:
             uniq.setdefault((e.country, e.sector, e.name), e)
         return list(uniq.values())
+
+    def _possessive_references(self, events: list[Event], refs: list[Event]) -> list[Event]:
+        """Back-references of the form "<Country>'s attack on Tuesday led to …".
+
+        The genitive is ambiguous: the attack by that country, or the attack it suffered. A reference that agrees
+        with the country's own event joins it. One that contradicts it (another explicit date), when the article
+        has exactly one other, undated event of the type by another actor, is read as the attack that country
+        suffered: it dates that event, gives it the toll, and places it in the country. Anything else is dropped.
+        """
+        for ref in refs:
+            own = {a.country for a in ref.actor if a.country}
+            same = [i for i, e in enumerate(events) if e.event_type == ref.event_type and _countries(e.actor) & own]
+            joinable = [i for i in same if _compatible(events[i], ref)]
+            if joinable:
+                events[joinable[0]] = _combine(events[joinable[0]], ref.model_copy(update={"actor": []}))
+                continue
+            if not same:
+                continue
+            others = [i for i, e in enumerate(events) if e.event_type == ref.event_type and e.date_inferred
+                      and _countries(e.actor) and not (_countries(e.actor) & own) and e.confidence > 0]
+            if len(others) != 1:
+                continue
+            i = others[0]
+            target = events[i]
+            update = {"date": ref.date, "date_precision": ref.date_precision, "date_text": ref.date_text,
+                      "date_span": ref.date_span, "date_inferred": ref.date_inferred}
+            if target.toll is None and ref.toll is not None:
+                update["toll"] = ref.toll
+            if target.location is None and len(own) == 1:
+                try:
+                    update["location"] = self.places_.place_for_country(next(iter(own))).model_copy(
+                        update={"span": ref.actor[0].span, "confidence": 0.5})
+                except DetenteError:
+                    pass
+            events[i] = target.model_copy(update=update)
+        return events
 
     def _implicit_country(self, entities: list[Entity]) -> list[Entity]:
         """A role with a sector but no country ("the prime minister", "security forces") belongs to the country
