@@ -126,3 +126,12 @@ def test_inflections_cover_regular_and_doubled_forms():
     assert {"kidnapped", "kidnapping"} <= inflections("kidnap")
     assert {"seized", "seizing"} <= inflections("seize")
     assert "denied" in inflections("deny")
+
+
+@pytest.mark.parametrize("text,lemma,expected", [
+    ("Opposition parties demanded the arrest of the officers.", "arrest", Modality.hypothetical),
+    ("Police have not been able to arrest the suspects.", "arrest", Modality.negated),
+])
+def test_demanded_or_unachieved_acts_are_not_asserted(nlp, lexicon, text, lemma, expected):
+    doc, t = _trigger(nlp, lexicon, text, lemma)
+    assert read_modality(doc, t.head, "COERCE").modality == expected

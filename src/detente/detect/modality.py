@@ -21,6 +21,8 @@ CLAIM_VERBS = {
     "say", "claim", "report", "allege", "tell", "announce", "state", "confirm", "insist", "assert", "add",
     "according", "accuse", "charge",
 }
+DEMAND_VERBS = {"demand", "seek", "urge", "request", "want", "ask", "press", "call", "appeal", "petition", "plead"}
+ABLE_WORDS = {"able", "manage", "succeed"}
 FAIL_VERBS = {"fail", "refuse", "decline"}
 DENY_VERBS = {"deny", "dismiss", "refute", "reject"}
 # speech acts whose content is the act itself: their own trigger is asserted
@@ -61,7 +63,14 @@ def read_modality(doc: Doc, head_i: int, event_type: str) -> ModalityReading:
                 return ModalityReading(Modality.hypothetical, c)
     for t in chain[1:]:
         lemma = t.lemma_.lower()
-        if lemma in FAIL_VERBS and chain[chain.index(t) - 1].dep_ == "xcomp":
+        below = chain[chain.index(t) - 1]
+        if lemma in DEMAND_VERBS and event_type not in SPEECH_ACT_TYPES and below.dep_ in {"dobj", "pobj", "xcomp",
+                                                                                             "prep", "ccomp"}:
+            return ModalityReading(Modality.hypothetical, t)  # "demanded the arrest of", "sought deployment of"
+        holder = t.head if t.dep_ == "acomp" else t  # "have not been able to": the negation sits on "been"
+        if lemma in ABLE_WORDS and any(c.dep_ == "neg" for c in list(t.children) + list(holder.children)):
+            return ModalityReading(Modality.negated, t)  # "have not been able to arrest"
+        if lemma in FAIL_VERBS and below.dep_ == "xcomp":
             return ModalityReading(Modality.negated, t)  # "failed to reach agreement", "refused to meet"
         if lemma in INTENT_VERBS and tok.dep_ in {"xcomp"} and tok.head.i == t.i:
             return ModalityReading(Modality.future, t)
