@@ -215,5 +215,23 @@ def demo_cmd(
         for row in dyads.itertuples():
             d.add_row(row.a, row.b, str(row.events), str(row.conflict), str(row.coop), str(row.killed))
         out.print(d)
+    from ..analyze import load_rules, run_rules
+
+    with open_store(db) as store:
+        canonical = store.canonical_events() or store.events()
+    rules = load_rules(str(resources.files("detente") / "data" / "watch" / "rules.example.yaml"))
+    alerts = sorted(run_rules(canonical, rules), key=lambda a: (str(a.date), a.kind))
+    if alerts:
+        a_table = Table(title="alerts (data/watch/rules.example.yaml)")
+        for col in ("date", "kind", "dyad", "message"):
+            a_table.add_column(col)
+        seen = set()
+        for a in alerts:
+            key = (a.kind, tuple(sorted(a.dyad)), a.date)
+            if key in seen:
+                continue  # the same alert from two rules
+            seen.add(key)
+            a_table.add_row(str(a.date), a.kind, "–".join(a.dyad), a.message)
+        out.print(a_table)
     out.print(f"rejects: {summary.get('rejects', stats.rejects)}   store: {db}")
     out.print("next: detente events --db " + db + "   |   detente dyads --db " + db)
