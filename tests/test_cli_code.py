@@ -61,3 +61,24 @@ def test_code_stores_and_rejects_with_exit_status(tmp_path):
 def test_user_error_is_plain_words(tmp_path):
     res = runner.invoke(app, ["code", str(tmp_path / "missing.txt"), "--format", "none", "--quiet"])
     assert "Traceback" not in res.output
+
+
+def test_an_article_that_breaks_the_coder_is_kept_as_a_reject(tmp_path):
+    from detente.pipeline import RunStats, code_stream
+    from detente.schema import Article, CodedArticle
+
+    class Fragile:
+        def pipe(self, articles, batch_size=32):
+            out = [self.code(a) for a in articles]
+            yield from out
+
+        def code(self, article):
+            if "boom" in article.text:
+                raise RuntimeError("parser exploded")
+            return CodedArticle(article=article)
+
+    stats = RunStats()
+    arts = [Article(text="fine one"), Article(text="boom here"), Article(text="fine two")]
+    coded = list(code_stream(arts, coder=Fragile(), stats=stats))
+    assert [c.article.text for c in coded] == ["fine one", "fine two"]
+    assert stats.rejects == 1 and stats.reject_codes == {"E610": 1}

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from .errors import DetenteError
 from .schema import Article, CodedArticle, Reject
 
 
@@ -38,6 +39,24 @@ def keep_reject(rec: Reject, store, stats: RunStats) -> None:
         store.write_reject(rec)
 
 
+def code_safely(coder, articles: list[Article], *, batch_size: int = 32) -> tuple[list[CodedArticle], list[Reject]]:
+    """Code a batch; if the batch fails, code its articles one by one so that one article that breaks the coder
+    costs only itself — it becomes a Reject (E610) with the error, and the run goes on."""
+    try:
+        return list(coder.pipe(articles, batch_size=batch_size)), []
+    except Exception:  # noqa: BLE001 — isolate the culprit below
+        pass
+    done, failed = [], []
+    for art in articles:
+        try:
+            done.append(coder.code(art))
+        except Exception as exc:  # noqa: BLE001
+            failed.append(Reject(origin=art.origin or art.id, code="E610",
+                                 reason=str(DetenteError("E610", detail=f"{type(exc).__name__}: {exc}")),
+                                 raw=art.text[:2000]))
+    return done, failed
+
+
 def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch_size: int = 32,
                 on_reject: Callable[[Reject], None] | None = None,
                 on_progress: Callable[[Article], None] | None = None,
@@ -63,7 +82,11 @@ def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch
                     on_progress(rec)
                 continue
             todo.append(rec)
-        done = list(coder.pipe(todo, batch_size=batch_size))
+        done, failed = code_safely(coder, todo, batch_size=batch_size)
+        for rej in failed:
+            keep_reject(rej, store, stats)
+            if on_reject:
+                on_reject(rej)
         if store is not None and done:
             store.write_many(done)  # one transaction per batch: no half article survives an interruption
         for coded in done:

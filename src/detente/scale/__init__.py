@@ -32,9 +32,12 @@ def _worker_coder(config_json: str):
 
 def code_batch(articles: list[dict], config_json: str) -> list[dict]:
     """Worker task: code a batch of articles (plain dicts in and out: cheap to ship)."""
+    from ..pipeline import code_safely
+
     coder = _worker_coder(config_json)
     batch = [Article.model_validate(a) for a in articles]
-    return [c.model_dump(mode="json") for c in coder.pipe(batch, batch_size=len(batch) or 1)]
+    done, failed = code_safely(coder, batch, batch_size=len(batch) or 1)
+    return [c.model_dump(mode="json") for c in done] + [{"reject": r.model_dump(mode="json")} for r in failed]
 
 
 def make_cluster(kind: str = "local", *, n_workers: int = 2, **options: Any):
@@ -104,7 +107,11 @@ def iter_archive(inputs: Iterable[str], *, db: str | None = None, n_workers: int
         for batch in itertools.islice(batches, limit):
             pending.add(client.submit(code_batch, batch, config_json, pure=False))
         for fut in pending:
-            done = [CodedArticle.model_validate(raw) for raw in fut.result()]
+            raws = fut.result()
+            for raw in raws:
+                if "reject" in raw:
+                    keep_reject(Reject.model_validate(raw["reject"]), store, stats)
+            done = [CodedArticle.model_validate(raw) for raw in raws if "reject" not in raw]
             if store is not None and done:
                 store.write_many(done)
             for coded in done:
