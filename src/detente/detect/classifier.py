@@ -100,12 +100,14 @@ class TypeClassifier:
         self.manifest_ = json.loads(meta.read_text()) if meta.is_file() else {}
         self.classes_ = tuple(self.manifest_.get("classes") or [str(c) for c in arrays["classes"]])
         self.trained_ids_ = frozenset(self.manifest_.get("trained_ids", []))
+        # temperature fitted on out-of-fold logits at training time: calibrated probabilities
+        self.temperature_ = float(self.manifest_.get("temperature", 1.0))
         return self
 
     def predict_proba(self, cands: list[Candidate]) -> np.ndarray:
         if not cands:
             return np.zeros((0, len(self.classes_)), dtype=np.float32)
-        logits = featurize(cands) @ self.coef_.T + self.intercept_
+        logits = (featurize(cands) @ self.coef_.T + self.intercept_) / self.temperature_
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)

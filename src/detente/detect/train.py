@@ -153,6 +153,8 @@ def fit(X: np.ndarray, y: list[str], c: float):
 
 
 def cross_validate(X: np.ndarray, y: list[str], c: float, folds: int = 5) -> dict:
+    """Out-of-fold predictions: scores, and the temperature that calibrates the probabilities (fitted on the
+    out-of-fold logits, so the shipped model's confidences mean what they say)."""
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold
 
@@ -162,11 +164,48 @@ def cross_validate(X: np.ndarray, y: list[str], c: float, folds: int = 5) -> dic
     n_splits = min(folds, min(counts.values())) if counts else 2
     if n_splits < 2:
         return {}
+    classes = np.array(sorted(counts))
+    logits = np.zeros((len(y), len(classes)))
     for tr, te in StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=0).split(X, y_arr):
-        pred[te] = fit(X[tr], list(y_arr[tr]), c).predict(X[te])
+        model = fit(X[tr], list(y_arr[tr]), c)
+        pred[te] = model.predict(X[te])
+        logits[te] = model.decision_function(X[te])
+    truth = np.searchsorted(classes, y_arr)
+    temperature = _fit_temperature(logits, truth)
     return {"folds": n_splits, "macro_f1": round(float(f1_score(y_arr, pred, average="macro")), 4),
             "weighted_f1": round(float(f1_score(y_arr, pred, average="weighted")), 4),
-            "accuracy": round(float((pred == y_arr).mean()), 4)}
+            "accuracy": round(float((pred == y_arr).mean()), 4),
+            "ece_before": round(_ece(_softmax(logits), truth), 4),
+            "temperature": round(temperature, 3),
+            "ece_after": round(_ece(_softmax(logits / temperature), truth), 4)}
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _ece(p: np.ndarray, truth: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error of the top class (10 equal-width bins)."""
+    conf, hit = p.max(axis=1), (p.argmax(axis=1) == truth)
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        sel = (conf > lo) & (conf <= hi)
+        if sel.any():
+            total += sel.mean() * abs(conf[sel].mean() - hit[sel].mean())
+    return float(total)
+
+
+def _fit_temperature(logits: np.ndarray, truth: np.ndarray) -> float:
+    best, best_nll = 1.0, float("inf")
+    for t in np.arange(0.3, 3.01, 0.05):
+        p = _softmax(logits / t)
+        nll = -np.log(np.maximum(p[np.arange(len(truth)), truth], 1e-12)).mean()
+        if nll < best_nll:
+            best, best_nll = float(t), nll
+    return best
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -198,6 +237,7 @@ def main(argv: list[str] | None = None) -> dict:
         "origins": dict(Counter(r["origin"] for r in rows)),
         "sentences_without_candidate": dict(misses),
         "cv_candidate_level": cv,
+        "temperature": cv.get("temperature", 1.0),
         "trained_ids": sorted(r["id"] for r in rows if r["id"]),
         "seconds": round(time.time() - t0, 1),
     }
