@@ -560,8 +560,8 @@ def _merge(drafts: list[Event], references: set[str] = frozenset()) -> list[Even
 
 
 def _unattributed_ok(ev: Event) -> bool:
-    """Material events reported without a named perpetrator ("mortar rounds landed near the base") are kept."""
-    return ev.quad_class in (2, 4) and ev.type_confidence >= UNATTRIBUTED_MIN and ev.modality in FACTUAL
+    """Violent events reported without a named perpetrator ("mortar rounds landed near the base") are kept."""
+    return ev.quad_class == 4 and ev.type_confidence >= UNATTRIBUTED_MIN and ev.modality in FACTUAL
 
 
 def _sentence_gap(earlier: Event, later: Event) -> float:

@@ -19,6 +19,7 @@ from .triggers import DATA, CueTable, Trigger, TriggerLexicon
 
 REPORTING_VERBS = {"say", "note", "tell", "state", "add", "declare", "stress", "insist", "argue", "write", "announce",
                    "claim", "report", "warn", "suggest", "remark"}
+DESCRIPTIVE_MIN = 0.6  # type probability needed by a trigger inside a relative clause or noun-modifying participle
 REFERENCE_TYPES = {"ASSAULT", "COERCE"}
 REFERENCE_MIN = 0.08
 SPEECH_ACT_TYPES = {"ACCUSE", "REQUEST", "THREATEN", "REJECT", "SUPPORT", "AGREE"}
@@ -114,14 +115,16 @@ class EventDetector:
         flat = [c for cands in per_doc for _, _, c in cands]
         probs = self.classifier_.predict_proba(flat) if self.classifier_ and flat else None
         out, row = [], 0
-        for cands in per_doc:
+        for doc, cands in zip(docs, per_doc):
             acc = []
             for sent, trig, cand in cands:
                 ranked = self._rank(trig, cand, probs[row] if probs is not None else None)
                 row += 1
                 if not ranked or cand.background:
                     continue  # "following recent strikes": circumstance of another act, not reported here
-                if ranked[0][0] != NONE and ranked[0][1] >= self.min_confidence:
+                floor = max(self.min_confidence, DESCRIPTIVE_MIN) if _descriptive(doc, trig.head) else \
+                    self.min_confidence
+                if ranked[0][0] != NONE and ranked[0][1] >= floor:
                     acc.append((sent, trig, ranked[0][0], ranked[0][1], cand.background, ranked[1:4], False))
                     continue
                 # not a new event, but maybe a back-reference that dates or counts one ("Thursday's strikes
@@ -154,6 +157,19 @@ class EventDetector:
         mention = Mention(doc, trig, etype, conf, mode, context, sources, targets, modality, background,
                           list(alternatives), speaker if etype in SPEECH_ACT_TYPES else [], reference)
         return convert_intent(mention, speaker)
+
+
+def _descriptive(doc: Doc, head_i: int) -> bool:
+    """Inside a relative clause or a participle describing a noun ("the Forum, which he left early", "the EU,
+    which deploys monitors"): background description more often than a reported act."""
+    tok = doc[head_i]
+    for _ in range(6):
+        if tok.dep_ in ("relcl", "acl"):
+            return True
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
 
 
 def make_candidate(doc: Doc, sent: SpacySpan, trig: Trigger) -> Candidate:
