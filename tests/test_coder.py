@@ -117,3 +117,9 @@ def test_python_api_frames(coder):
     df = detente.events_frame(events)
     assert len(df) == len(events) and "event_type" in df.columns
     assert set(df["event_type"]) == {e.event_type for e in events}
+
+
+def test_criticism_in_reported_speech_targets_the_possessor(coder):
+    ev = _one(_code(coder, "The United States noted that the clashes showed Iran's regional unpopularity."), "ACCUSE")
+    assert {a.country for a in ev.actor} == {"USA"}
+    assert {r.country for r in ev.recipient} == {"IRN"}

@@ -153,6 +153,10 @@ class EventDetector:
                 mode = key[1]  # the first matching cue row; an override row beats the trigger's own mode
                 break
         context = [k[0] for k in self.contexts_.matches(lemmas, text_lower)]
+        if (etype == "ACCUSE" and speaker and doc[trig.head].pos_ in {"NOUN", "PROPN"}
+                and sources and all(r.via == "poss" for r in sources)):
+            # "… noted that the clashes indicate Iran's regional unpopularity": the speaker criticises the possessor
+            targets, sources = sources, speaker
         modality = read_modality(doc, trig.head, etype)
         mention = Mention(doc, trig, etype, conf, mode, context, sources, targets, modality, background,
                           list(alternatives), speaker if etype in SPEECH_ACT_TYPES else [], reference)
