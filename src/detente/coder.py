@@ -35,6 +35,8 @@ from .schema import (Article, CodedArticle, Entity, Event, Evidence, Modality, P
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "his", "her", "their", "its"}
 LOCATIVE_PREPS = {"in", "near", "at", "inside", "within", "across", "outside", "around", "into", "on", "from"}
+# "since 2020", "until March", "by the end of the year": the edge of a period, not the date of an event
+BOUNDARY_BEFORE = re.compile(r"\b(?:since|until|till|by|before|through|throughout|for)\s+(?:the\s+)?$", re.I)
 PAIR_WORDS = re.compile(r"^(?:the )?(?:both|two) (?:nations|countries|sides|neighbou?rs|governments|states)$"
                         r"|^(?:both|each other)$", re.I)
 INTERNATIONAL = {"IGO", "NGO", "UNO", "EUR", "MNC", "ISM", "IMG"}
@@ -161,7 +163,8 @@ class Coder:
             sent_places = self._places(doc, offset, context)
             places.extend(p for p in sent_places.values() if p)
             tolls = find_tolls(doc.text, offset=offset)
-            whens = find_dates(doc.text, published=pub, offset=offset)
+            whens = [w for w in find_dates(doc.text, published=pub, offset=offset)
+                     if not (w.span and BOUNDARY_BEFORE.search(doc.text[:w.span.start - offset]))]
             toll_for = _attach_tolls(mentions, tolls, offset)
             for m in mentions:
                 trig_start = offset + doc[m.trigger.start].idx
