@@ -37,6 +37,7 @@ PRONOUNS = {"he", "she", "they", "it", "we", "i", "his", "her", "their", "its"}
 LOCATIVE_PREPS = {"in", "near", "at", "inside", "within", "across", "outside", "around", "into", "on", "from"}
 # "since 2020", "until March", "by the end of the year": the edge of a period, not the date of an event
 BOUNDARY_BEFORE = re.compile(r"\b(?:since|until|till|by|before|through|throughout|for)\s+(?:the\s+)?$", re.I)
+ATTRIBUTIVE_AFTER = re.compile(r"^[\s-]+(?!and\b|or\b|to\b|in\b|on\b|at\b|when\b|after\b|before\b)[a-z]")
 PAIR_WORDS = re.compile(r"^(?:the )?(?:both|two) (?:nations|countries|sides|neighbou?rs|governments|states)$"
                         r"|^(?:both|each other)$", re.I)
 INTERNATIONAL = {"IGO", "NGO", "UNO", "EUR", "MNC", "ISM", "IMG"}
@@ -163,8 +164,8 @@ class Coder:
             sent_places = self._places(doc, offset, context)
             places.extend(p for p in sent_places.values() if p)
             tolls = find_tolls(doc.text, offset=offset)
-            whens = [w for w in find_dates(doc.text, published=pub, offset=offset)
-                     if not (w.span and BOUNDARY_BEFORE.search(doc.text[:w.span.start - offset]))]
+            whens = [w for w in find_dates(doc.text, published=pub, offset=offset) if not _not_event_date(w, doc.text,
+                                                                                                          offset)]
             toll_for = _attach_tolls(mentions, tolls, offset)
             for m in mentions:
                 trig_start = offset + doc[m.trigger.start].idx
@@ -450,6 +451,16 @@ def _place_in(obj, places: dict[int, Place | None]) -> Place | None:
                 if g.dep_ == "pobj" and g.i in places:
                     return places[g.i]
     return None
+
+
+def _not_event_date(w: When, text: str, offset: int) -> bool:
+    """Dates that name a period's edge ("since 2020") or qualify a noun ("the disputed 2020 election")."""
+    if w.span is None:
+        return False
+    before, after = text[:w.span.start - offset], text[w.span.end - offset:]
+    if BOUNDARY_BEFORE.search(before):
+        return True
+    return w.precision == "year" and ATTRIBUTIVE_AFTER.match(after) is not None
 
 
 def _depth(tok) -> int:
