@@ -47,6 +47,7 @@ FACTUAL = {Modality.asserted, Modality.claimed}
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
 PLACE_IS_TARGET = {"ASSAULT", "COERCE"}
+DOMESTIC_SECTORS = {"COP", "JUD", "LEG"}
 APPEAL_TO_PARTIES = re.compile(r"\b(?:restraint|calm|de-?escalat\w*|ceasefire|cease-fire|truce)\b", re.I)
 NO_COUNTRY_SECTORS = {"IGO", "NGO"}
 IMPLICIT_SHARE = 0.8
@@ -358,6 +359,10 @@ class Coder:
             parties = [c for c, _ in self._context.most_common(3) if c not in own][:2]
             if len(parties) == 2:
                 recipient = [Entity(text=c, country=c, confidence=0.4) for c in parties]
+        if location is not None and location.country:
+            # police, courts and parliaments act at home: "Police fired tear gas in Lagos" is Nigeria's police
+            actor = [e.model_copy(update={"country": location.country, "confidence": round(e.confidence * 0.8, 3)})
+                     if e.country is None and e.sector in DOMESTIC_SECTORS else e for e in actor]
         actor = self._implicit_country(actor)
         if m.event_type not in MATERIAL_CONFLICT:  # victims are often not of the article's main country
             recipient = self._implicit_country(recipient)
