@@ -48,6 +48,7 @@ MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
 PLACE_IS_TARGET = {"ASSAULT", "COERCE"}
 DOMESTIC_SECTORS = {"COP", "JUD", "LEG"}
+LOCAL_SECTORS = DOMESTIC_SECTORS | {"PRT", "CVL", "LAB", "JRN", "OPP", "EDU", "MED", "REL", "BUS", "REF"}
 APPEAL_TO_PARTIES = re.compile(r"\b(?:restraint|calm|de-?escalat\w*|ceasefire|cease-fire|truce)\b", re.I)
 NO_COUNTRY_SECTORS = {"IGO", "NGO"}
 IMPLICIT_SHARE = 0.8
@@ -363,6 +364,8 @@ class Coder:
             # police, courts and parliaments act at home: "Police fired tear gas in Lagos" is Nigeria's police
             actor = [e.model_copy(update={"country": location.country, "confidence": round(e.confidence * 0.8, 3)})
                      if e.country is None and e.sector in DOMESTIC_SECTORS else e for e in actor]
+            recipient = [e.model_copy(update={"country": location.country, "confidence": round(e.confidence * 0.8, 3)})
+                         if e.country is None and e.sector in LOCAL_SECTORS else e for e in recipient]
         actor = self._implicit_country(actor)
         if m.event_type not in MATERIAL_CONFLICT:  # victims are often not of the article's main country
             recipient = self._implicit_country(recipient)
