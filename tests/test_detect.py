@@ -135,3 +135,23 @@ def test_inflections_cover_regular_and_doubled_forms():
 def test_demanded_or_unachieved_acts_are_not_asserted(nlp, lexicon, text, lemma, expected):
     doc, t = _trigger(nlp, lexicon, text, lemma)
     assert read_modality(doc, t.head, "COERCE").modality == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("A day after Pakistan's strikes in Iran, the ministers spoke.", "ASSAULT"),
+    ("The strikes killed nine people, officials said.", "ASSAULT"),
+])
+def test_strike_sense_without_labour_words_is_military(nlp, text, expected):
+    from detente.detect.detector import EventDetector
+
+    det = EventDetector().initialize()
+    found = [t for acc in det.accept_many([nlp(text)]) for _, trig, t, *_ in acc if trig.pattern == "strike"]
+    assert found and found[0] == expected
+
+
+def test_labour_strike_stays_a_protest(nlp):
+    from detente.detect.detector import EventDetector
+
+    det = EventDetector().initialize()
+    acc = det.accept_many([nlp("The strike by dock workers over unpaid wages entered its third day.")])[0]
+    assert [t for _, trig, t, *_ in acc if trig.pattern == "strike"] == ["PROTEST"]

@@ -159,7 +159,7 @@ class Coder:
         drafts: list[Event] = []
         last_actors: list[Entity] = []
         references: set[str] = set()
-        possessives: list[Event] = []
+        possessives: list[tuple[Event, bool]] = []
         for offset, doc, mentions in docs:
             if not mentions:
                 continue
@@ -181,13 +181,16 @@ class Coder:
                 if actor:
                     last_actors = actor
                 entities.extend(actor + recipient)
-                possessive = m.reference and actor and all(r.via == "poss" for r in m.sources)
+                # "Pakistan's attack on Tuesday": a dated nominal act whose only actor is a possessive is read once
+                # the article's other events are known (the genitive may name the side that suffered it)
+                possessive = bool(actor) and bool(m.sources) and all(r.via == "poss" for r in m.sources) and (
+                    m.reference or not when.inferred)
                 if m.reference and actor and not possessive:
                     continue  # a reference with its own actor is not a back-reference we can place
                 ev = self._event(article, m, doc, offset, when, actor, recipient,
                                  self._location(m, doc, sent_places, recipient), toll_for.get(id(m)))
                 if possessive:
-                    possessives.append(ev)
+                    possessives.append((ev, m.reference))
                     continue
                 if m.reference:
                     references.add(ev.id)
@@ -230,18 +233,18 @@ class Coder:
         has exactly one other, undated event of the type by another actor, is read as the attack that country
         suffered: it dates that event, gives it the toll, and places it in the country. Anything else is dropped.
         """
-        for ref in refs:
+        for ref, is_reference in refs:
             own = {a.country for a in ref.actor if a.country}
             same = [i for i, e in enumerate(events) if e.event_type == ref.event_type and _countries(e.actor) & own]
             joinable = [i for i in same if _compatible(events[i], ref)]
             if joinable:
                 events[joinable[0]] = _combine(events[joinable[0]], ref.model_copy(update={"actor": []}))
                 continue
-            if not same:
-                continue
             others = [i for i, e in enumerate(events) if e.event_type == ref.event_type and e.date_inferred
                       and _countries(e.actor) and not (_countries(e.actor) & own) and e.confidence > 0]
-            if len(others) != 1:
+            if not same or len(others) != 1:
+                if not is_reference:
+                    events.append(ref)  # an act of its own after all
                 continue
             i = others[0]
             target = events[i]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span as SpacySpan
 
-from .classifier import NONE, Candidate, TypeClassifier, load_classifier
+from .classifier import NONE, Candidate, TypeClassifier, cue_families, load_classifier
 from ..schema import Modality
 from .modality import ModalityReading, read_modality
 from .roles import Role, find_roles, is_background
@@ -120,6 +120,7 @@ class EventDetector:
             for sent, trig, cand in cands:
                 ranked = self._rank(trig, cand, probs[row] if probs is not None else None)
                 row += 1
+                ranked = _strike_sense(doc, trig, cand, ranked)
                 if not ranked or cand.background:
                     continue  # "following recent strikes": circumstance of another act, not reported here
                 floor = max(self.min_confidence, DESCRIPTIVE_MIN) if _descriptive(doc, trig.head) else \
@@ -161,6 +162,26 @@ class EventDetector:
         mention = Mention(doc, trig, etype, conf, mode, context, sources, targets, modality, background,
                           list(alternatives), speaker if etype in SPEECH_ACT_TYPES else [], reference)
         return convert_intent(mention, speaker)
+
+
+def _strike_sense(doc: Doc, trig: Trigger, cand: Candidate, ranked: list[tuple[str, float]]):
+    """"Strike" is a labour strike or a military one. With no labour word in the sentence, a state possessor
+    ("Pakistan's strikes in Iran") or words of violence ("strikes … nine fatalities") settle it as ASSAULT; the
+    PROTEST probability then goes to ASSAULT."""
+    readings = set(cand.readings)
+    if not {"ASSAULT", "PROTEST"} <= readings or not ranked:
+        return ranked
+    fams = {name for name, rx in cue_families() if rx.search(cand.sentence)}
+    if "labour" in fams:
+        return ranked
+    head = doc[trig.head]
+    state_possessor = any(c.dep_ in ("poss", "compound", "amod") and c.pos_ in ("PROPN", "ADJ") and c.text[:1].isupper()
+                          for c in head.children)
+    if not (state_possessor or fams & {"casualty", "weapon", "military"}):
+        return ranked
+    p = dict(ranked)
+    p["ASSAULT"] = p.get("ASSAULT", 0.0) + p.pop("PROTEST", 0.0)
+    return sorted(p.items(), key=lambda x: -x[1])
 
 
 def _descriptive(doc: Doc, head_i: int) -> bool:
