@@ -48,6 +48,7 @@ MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
 PLACE_IS_TARGET = {"ASSAULT", "COERCE"}
 DOMESTIC_SECTORS = {"COP", "JUD", "LEG"}
+DEFAULT_SOURCE_SECTOR = {"PROTEST": "PRT"}  # the sector of an unknown source, by event type
 LOCAL_SECTORS = DOMESTIC_SECTORS | {"PRT", "CVL", "LAB", "JRN", "OPP", "EDU", "MED", "REL", "BUS", "REF"}
 APPEAL_TO_PARTIES = re.compile(r"\b(?:restraint|calm|de-?escalat\w*|ceasefire|cease-fire|truce)\b", re.I)
 NO_COUNTRY_SECTORS = {"IGO", "NGO"}
@@ -173,7 +174,8 @@ class Coder:
                 trig_start = offset + doc[m.trigger.start].idx
                 when = event_date(whens, pub, trigger_start=trig_start)
                 on = when.date or pub
-                actor = self._entities(m.sources, doc, offset, on, last_actors)
+                actor = self._entities(m.sources, doc, offset, on, last_actors,
+                                       default_sector=DEFAULT_SOURCE_SECTOR.get(m.event_type))
                 if not actor and m.speaker:
                     actor = self._entities(m.speaker, doc, offset, on, last_actors)
                 recipient = self._entities(m.targets, doc, offset, on, last_actors)
@@ -205,7 +207,7 @@ class Coder:
         return CodedArticle(article=article, events=events, entities=entities, places=places, warnings=warnings)
 
     def _entities(self, roles: Sequence[Role], doc, offset: int, on: dt.date | None,
-                  last: list[Entity]) -> list[Entity]:
+                  last: list[Entity], *, default_sector: str | None = None) -> list[Entity]:
         out: list[Entity] = []
         for r in roles:
             head = doc[r.head]
@@ -220,6 +222,10 @@ class Coder:
             ent = self.actors_.resolve(span.text, start=start, on=on)
             if ent is not None and (ent.country or ent.sector or ent.name):
                 out.extend(self._split_compound(ent, span.text, start, on))
+            elif default_sector and head.pos_ in ("NOUN", "PROPN"):
+                # "Detainees protested": whoever protests is a protester, even when the tables do not know them
+                out.append(Entity(text=span.text, sector=default_sector, confidence=0.3,
+                                  span=Span(start=start, end=start + len(span.text), text=span.text)))
         uniq: dict[tuple, Entity] = {}
         for e in out:
             uniq.setdefault((e.country, e.sector, e.name), e)
