@@ -82,3 +82,18 @@ def test_an_article_that_breaks_the_coder_is_kept_as_a_reject(tmp_path):
     coded = list(code_stream(arts, coder=Fragile(), stats=stats))
     assert [c.article.text for c in coded] == ["fine one", "fine two"]
     assert stats.rejects == 1 and stats.reject_codes == {"E610": 1}
+
+
+@pytest.mark.model
+def test_user_actor_table_extends_the_knowledge_base(tmp_path):
+    table = tmp_path / "mine.tsv"
+    table.write_text("id\tname\taliases\tcs_aliases\tcountry\tsector\ttype\toffice\tvalid_from\tvalid_to\twikidata\tnotes\n"
+                     "zx\tZorvan Liberation Front\tZorvan Front\tZLF\tMLI\tREB\tgroup\t\t\t\t\ttest\n")
+    src = tmp_path / "a.txt"
+    src.write_text("The Zorvan Liberation Front attacked an army post near Gao on Monday.")
+    res = runner.invoke(app, ["code", str(src), "--published", "2024-06-12", "--actors", str(table),
+                              "--format", "jsonl", "--quiet"])
+    assert res.exit_code == 0, res.output
+    ev = Event.model_validate_json(res.stdout.splitlines()[0])
+    assert (ev.actor[0].country, ev.actor[0].sector, ev.actor[0].name) == ("MLI", "REB", "Zorvan Liberation Front")
+    assert ev.location is not None and ev.location.country == "MLI"

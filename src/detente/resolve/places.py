@@ -51,6 +51,8 @@ _DEMONYM_ENDINGS = (("ians", "io"), ("ian", "io"), ("ans", ""), ("an", ""), ("ns
 _CAPS = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |and )?[A-Z][a-z]+){0,3}\b")
 _COMMA_ABBR = re.compile(r",\s*((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.){2,3}|[A-Z]{2}\b)")
 _EARTH_KM = 6371.0088
+# feature codes of local places (towns, counties) that the candidate-set cluster support applies to
+_LOCAL = frozenset(("PPL", "PPLA", "PPLA2", "PPLA3", "PPLA4", "PPLC", "PPLX", "PPLL", "ADM2", "ADM3"))
 CITY_OVER_REGION_POP = 50_000
 SCAN_CITY_POP = 100_000
 SCAN_REGION_POP = 100_000  # smaller admin1 units ("Patrick", Isle of Man) are too often a person's name  # a scanned name that is also a city this large ("Washington", "Mexico") is not counted
@@ -88,6 +90,7 @@ class _Mention:
     candidates: list[Candidate]
     prior: list[float]
     in_qualifier: list[bool]
+    support: list[float] | None = None
     choice: int = -1
     score: float = 0.0
     margin: float = 0.0
@@ -116,7 +119,8 @@ class PlaceResolver:
 
     def __init__(self, *, gazetteer: Gazetteer | None = None, context_weight: float = 3.0,
                  region_weight: float = 1.5, proximity_weight: float = 1.2, qualifier_weight: float = 6.0,
-                 rounds: int = 2, scan_weight: float = 0.5, curated_bonus: float = 3.0) -> None:
+                 rounds: int = 2, scan_weight: float = 0.5, curated_bonus: float = 3.0,
+                 cluster_weight: float = 1.0, cluster_km: float = 100.0, cluster_region_weight: float = 0.0) -> None:
         self.gazetteer = gazetteer
         self.context_weight = context_weight
         self.region_weight = region_weight
@@ -125,6 +129,9 @@ class PlaceResolver:
         self.rounds = rounds
         self.scan_weight = scan_weight
         self.curated_bonus = curated_bonus
+        self.cluster_weight = cluster_weight
+        self.cluster_km = cluster_km
+        self.cluster_region_weight = cluster_region_weight
 
     def initialize(self) -> PlaceResolver:
         if self.gazetteer is None:
@@ -287,6 +294,8 @@ class PlaceResolver:
                         and c.row not in {q.row for q in qual}) for c in cands]
             items.append(_Mention(raw, start, end, cands, [self._prior(c) for c in cands], inq))
 
+        if self.cluster_weight > 0 or self.cluster_region_weight > 0:
+            self._cluster_support(items)
         external = {k.upper(): float(v) for k, v in (context_countries or {}).items()}
         scanned = self._scan(text, [(m.start, m.end) for m in items]) if text and self.scan_weight > 0 else []
         self._round(items, external, None, scanned)
@@ -341,6 +350,8 @@ class PlaceResolver:
                     s += self.context_weight * max(ctx.get(c.country, 0.0) / total, external.get(c.country, 0.0))
                 if c.region and reg.get(c.region, 0) > 0 and not c.feature_code.startswith("PCL"):
                     s += self.region_weight
+                if m.support is not None:
+                    s += m.support[j]
                 if others and c.lat is not None and c.precision == "city":
                     near = min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others)
                     if near < 150:
@@ -352,6 +363,63 @@ class PlaceResolver:
             ranked = sorted(scores, reverse=True)
             m.choice, m.score = best, scores[best]
             m.margin = ranked[0] - ranked[1] if len(ranked) > 1 else 5.0
+
+    def _cluster_support(self, items: list[_Mention]) -> None:
+        """Spatial agreement between the *candidate sets* of a document's names: a town candidate that lies near
+        some candidate of other names (or in the same admin1 region as one) is likely the one meant: local news
+        names several nearby towns without naming their state ("Alexandria", "Brandon", "Douglas County" all in
+        Minnesota). Each other name counts once, weighted by how unambiguous it is (1 / number of its candidate
+        towns, floored at 1/4), so that "Washington", which is everywhere, supports little."""
+        by_key: dict[str, list[Candidate]] = {}
+        for m in items:
+            key = _name_key(m.text)
+            if key in by_key or not m.candidates:
+                continue
+            top = m.candidates[max(range(len(m.candidates)), key=m.prior.__getitem__)]
+            # names that are first of all a country or a region ("California", "Oregon") neither give nor take
+            by_key[key] = ([c for c in m.candidates if c.lat is not None and c.feature_code in _LOCAL]
+                           if top.feature_code in _LOCAL else [])
+        if len(by_key) < 2:
+            return
+        cell = max(self.cluster_km / 111.0, 0.25)
+        grid: dict[tuple[int, int], list[tuple[str, float, float]]] = {}
+        region_keys: dict[str, set[str]] = {}
+        weight: dict[str, float] = {}
+        for key, cands in by_key.items():
+            if not cands:
+                continue
+            weight[key] = max(1.0 / len(cands), 0.25)
+            for c in cands:
+                grid.setdefault((int(c.lat // cell), int(c.lon // cell)), []).append((key, c.lat, c.lon))
+                if c.region:
+                    region_keys.setdefault(c.region, set()).add(key)
+        if len(weight) < 2:
+            return
+        memo: dict[tuple[str, int], float] = {}
+        for m in items:
+            key = _name_key(m.text)
+            if not by_key.get(key):
+                continue
+            support = []
+            for c in m.candidates:
+                if c.lat is None or c.feature_code not in _LOCAL:
+                    support.append(0.0)
+                    continue
+                hit = memo.get((key, c.row))
+                if hit is None:
+                    near: set[str] = set()
+                    ci, cj = int(c.lat // cell), int(c.lon // cell)
+                    for di in (-1, 0, 1):
+                        for dj in (-1, 0, 1):
+                            for k, la, lo in grid.get((ci + di, cj + dj), ()):
+                                if k != key and k not in near and haversine_km(c.lat, c.lon, la, lo) <= self.cluster_km:
+                                    near.add(k)
+                    same = region_keys.get(c.region, set()) - near - {key} if c.region else set()
+                    hit = (self.cluster_weight * min(sum(weight[k] for k in near), 2.0)
+                           + self.cluster_region_weight * min(sum(weight[k] for k in same), 2.0))
+                    memo[(key, c.row)] = hit
+                support.append(hit)
+            m.support = support
 
     def _place(self, m: _Mention) -> Place | None:
         if m.choice < 0:
