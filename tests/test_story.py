@@ -38,7 +38,7 @@ def test_duplicate_reports_become_one_event_with_all_sources(store):
         want = {ids[f] for f in g["files"]}
         if any(c.event_type == g["event_type"] and want <= set(c.sources) for c in canonical):
             merged += 1
-    assert merged >= 3, f"only {merged} of {len(groups)} duplicate groups merged"
+    assert merged == len(groups), f"only {merged} of {len(groups)} duplicate groups merged"
 
 
 def test_multi_day_story_gives_tit_for_tat_then_de_escalation(store):

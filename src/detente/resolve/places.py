@@ -120,7 +120,8 @@ class PlaceResolver:
     def __init__(self, *, gazetteer: Gazetteer | None = None, context_weight: float = 3.0,
                  region_weight: float = 1.5, proximity_weight: float = 1.2, qualifier_weight: float = 6.0,
                  rounds: int = 2, scan_weight: float = 0.5, curated_bonus: float = 3.0,
-                 cluster_weight: float = 1.0, cluster_km: float = 100.0, cluster_region_weight: float = 0.0) -> None:
+                 cluster_weight: float = 1.0, cluster_km: float = 100.0, cluster_region_weight: float = 0.0,
+                 peer_weight: float = 1.5) -> None:
         self.gazetteer = gazetteer
         self.context_weight = context_weight
         self.region_weight = region_weight
@@ -132,6 +133,7 @@ class PlaceResolver:
         self.cluster_weight = cluster_weight
         self.cluster_km = cluster_km
         self.cluster_region_weight = cluster_region_weight
+        self.peer_weight = peer_weight
 
     def initialize(self) -> PlaceResolver:
         if self.gazetteer is None:
@@ -311,6 +313,7 @@ class PlaceResolver:
         key_votes: dict[str, Counter[str]] = {}
         key_regions: dict[str, Counter[str]] = {}
         points: list[tuple[str, float, float]] = []
+        peers: dict[str, set[str]] = {}  # country -> name keys resolved to one of its admin1 regions
         if context is not None:
             for key, country, region, w in scanned:
                 key = _name_key(key)
@@ -333,6 +336,8 @@ class PlaceResolver:
                     key_regions.setdefault(key, Counter())[c.region] += 1
                 if c.lat is not None and c.precision == "city":
                     points.append((key, c.lat, c.lon))
+                if c.feature_code == "ADM1" and c.country:
+                    peers.setdefault(c.country, set()).add(key)
         for key, m in zip(keys, items):
             if not m.candidates:
                 continue
@@ -352,6 +357,8 @@ class PlaceResolver:
                     s += self.region_weight
                 if m.support is not None:
                     s += m.support[j]
+                if c.feature_code == "ADM1" and peers.get(c.country, set()) - {key}:
+                    s += self.peer_weight  # a list of regions: "California, Oregon and Washington"
                 if others and c.lat is not None and c.precision == "city":
                     near = min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others)
                     if near < 150:
