@@ -30,21 +30,20 @@ from .detect.roles import Role
 from .resolve.actors import ActorResolver
 from .resolve.dates import event_date, find_dates
 from .resolve.places import PlaceResolver
+from .merge import MATERIAL_CONFLICT, combine, compatible, countries, has_actor, merge_mentions, \
+    unattributed_ok
 from .resolve.tolls import find_tolls
-from .schema import (Article, CodedArticle, Entity, Event, Evidence, Modality, Place, Span, Toll, When)
+from .resolve.toponyms import LOCATIVE_PREPS, chain_head, place_in, toponym_chains
+from .schema import (Article, CodedArticle, Entity, Event, Evidence, Place, Span, Toll, When)
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "his", "her", "their", "its"}
-LOCATIVE_PREPS = {"in", "near", "at", "inside", "within", "across", "outside", "around", "into", "on", "from"}
 # "since 2020", "until March", "by the end of the year": the edge of a period, not the date of an event
 BOUNDARY_BEFORE = re.compile(r"\b(?:since|until|till|by|before|through|throughout|for)\s+(?:the\s+)?$", re.I)
 ATTRIBUTIVE_AFTER = re.compile(r"^[\s-]+(?!and\b|or\b|to\b|in\b|on\b|at\b|when\b|after\b|before\b)[a-z]")
 PAIR_WORDS = re.compile(r"^(?:the )?(?:both|two) (?:nations|countries|sides|neighbou?rs|governments|states)$"
                         r"|^(?:both|each other)$", re.I)
 INTERNATIONAL = {"IGO", "NGO", "UNO", "EUR", "MNC", "ISM", "IMG"}
-UNATTRIBUTED_MIN = 0.6
 PROMINENCE = (1.0, 0.9, 0.8, 0.7)  # event confidence factor by the trigger's depth below the sentence root
-FACTUAL = {Modality.asserted, Modality.claimed}
-MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
 PLACE_IS_TARGET = {"ASSAULT", "COERCE"}
 DOMESTIC_SECTORS = {"COP", "JUD", "LEG"}
@@ -197,13 +196,13 @@ class Coder:
                 if m.reference:
                     references.add(ev.id)
                 drafts.append(ev)
-        events = _merge(drafts, references) if self.config.merge_mentions else [
+        events = merge_mentions(drafts, references) if self.config.merge_mentions else [
             e for e in drafts if e.id not in references]
         if self.config.merge_mentions:
             events = self._possessive_references(events, possessives)
         events = [self._refine_location(e, places) for e in events]
         if not self.config.keep_actorless:
-            events = [e for e in events if _has_actor(e) or (e.confidence > 0 and _unattributed_ok(e))]
+            events = [e for e in events if has_actor(e) or (e.confidence > 0 and unattributed_ok(e))]
         return CodedArticle(article=article, events=events, entities=entities, places=places, warnings=warnings)
 
     def _entities(self, roles: Sequence[Role], doc, offset: int, on: dt.date | None,
@@ -241,13 +240,13 @@ class Coder:
         """
         for ref, is_reference in refs:
             own = {a.country for a in ref.actor if a.country}
-            same = [i for i, e in enumerate(events) if e.event_type == ref.event_type and _countries(e.actor) & own]
-            joinable = [i for i in same if _compatible(events[i], ref)]
+            same = [i for i, e in enumerate(events) if e.event_type == ref.event_type and countries(e.actor) & own]
+            joinable = [i for i in same if compatible(events[i], ref)]
             if joinable:
-                events[joinable[0]] = _combine(events[joinable[0]], ref.model_copy(update={"actor": []}))
+                events[joinable[0]] = combine(events[joinable[0]], ref.model_copy(update={"actor": []}))
                 continue
             others = [i for i, e in enumerate(events) if e.event_type == ref.event_type and e.date_inferred
-                      and _countries(e.actor) and not (_countries(e.actor) & own) and e.confidence > 0]
+                      and countries(e.actor) and not (countries(e.actor) & own) and e.confidence > 0]
             if not same or len(others) != 1:
                 if not is_reference:
                     events.append(ref)  # an act of its own after all
@@ -309,7 +308,7 @@ class Coder:
             if place is None:
                 continue
             if strong or place.precision in ("country", "admin1"):
-                out[_chain_head(doc, s, e)] = place
+                out[chain_head(doc, s, e)] = place
         return out
 
     def _location(self, m: Mention, doc, sent_places: dict[int, Place | None],
@@ -326,7 +325,7 @@ class Coder:
                 for obj in prep.children:
                     if obj.dep_ != "pobj":
                         continue
-                    place = _place_in(obj, sent_places)
+                    place = place_in(obj, sent_places)
                     if place is not None:
                         return place
         return None
@@ -426,50 +425,6 @@ class Coder:
         )
 
 
-PLACE_NOUNS = {"province", "region", "state", "city", "town", "village", "district", "county", "governorate",
-               "oblast", "prefecture", "township", "area", "capital", "border", "camp", "enclave", "territory"}
-
-
-def toponym_chains(doc) -> list[tuple[int, int, bool]]:
-    """Maximal runs of proper nouns (joined by hyphens), as (start, end, strong): strong when the syntax says
-    place — object of a locative preposition, or followed by a place noun ("Sagaing region")."""
-    out = []
-    i, n = 0, len(doc)
-    while i < n:
-        if doc[i].pos_ != "PROPN":
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and (doc[j + 1].pos_ == "PROPN" or (doc[j + 1].text == "-" and j + 2 < n
-                                                              and doc[j + 2].pos_ == "PROPN")):
-            j += 2 if doc[j + 1].text == "-" else 1
-        root = doc[i:j + 1].root
-        strong = (root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS) or (
-            j + 1 < n and doc[j + 1].lower_ in PLACE_NOUNS) or (root.head.lemma_.lower() in PLACE_NOUNS)
-        out.append((i, j + 1, strong))
-        i = j + 1
-    return out
-
-
-def _chain_head(doc, start: int, end: int) -> int:
-    return doc[start:end].root.i
-
-
-def _place_in(obj, places: dict[int, Place | None]) -> Place | None:
-    """The place an object phrase names: itself, its "of" complement ("the village of Let Pan Hla"), or a
-    proper-noun modifier ("the Jenin camp")."""
-    if obj.i in places:
-        return places[obj.i]
-    for child in obj.children:
-        if child.dep_ in ("compound", "appos", "nmod", "poss") and child.i in places:
-            return places[child.i]
-        if child.dep_ == "prep" and child.lower_ in ("of", "in", "near"):
-            for g in child.children:
-                if g.dep_ == "pobj" and g.i in places:
-                    return places[g.i]
-    return None
-
-
 def _not_event_date(w: When, text: str, offset: int) -> bool:
     """Dates that name a period's edge ("since 2020") or qualify a noun ("the disputed 2020 election")."""
     if w.span is None:
@@ -485,16 +440,6 @@ def _depth(tok) -> int:
     while tok.head.i != tok.i and d < 10:
         tok, d = tok.head, d + 1
     return d
-
-
-def _within(tok, anchors: set[int], depth: int = 3) -> bool:
-    for _ in range(depth):
-        if tok.i in anchors:
-            return True
-        if tok.head.i == tok.i:
-            return False
-        tok = tok.head
-    return tok.i in anchors
 
 
 def _attach_tolls(mentions: list[Mention], tolls: list[Toll], offset: int) -> dict[int, Toll]:
@@ -522,115 +467,3 @@ def _state_sector(e: Entity, event_type: str) -> Entity:
     return e
 
 
-def _has_actor(e: Event) -> bool:
-    return any(x.country or x.sector for x in e.actor + e.recipient)
-
-
-def _countries(entities: list[Entity]) -> set[str]:
-    return {e.country for e in entities if e.country}
-
-
-def _compatible(a: Event, b: Event) -> bool:
-    if a.event_type != b.event_type:
-        return False
-    if a.modality != b.modality and not {a.modality, b.modality} <= FACTUAL:
-        return False  # a reported (claimed) mention and an asserted one can be the same event
-    if not (a.date_inferred or b.date_inferred) and a.date != b.date:
-        return False
-    if a.mode and b.mode and a.mode != b.mode and a.evidence.start != b.evidence.start:
-        return False  # within a sentence ("aircraft bombed a village, killing 21") the modes are one act's
-    ca, cb = _countries(a.actor), _countries(b.actor)
-    if ca and cb and not (ca & cb):
-        return False
-    ra, rb = _countries(a.recipient), _countries(b.recipient)
-    if ra and rb and not (ra & rb):
-        return False
-    if ca and cb and a.evidence.start != b.evidence.start and a.event_type not in MATERIAL_CONFLICT:
-        # across sentences, two verbal or cooperative mentions with actors are one event only with the same
-        # recipients (a meeting and a phone call of the same minister are two events); a strike by the same
-        # side on the same day, retold with more detail, is one
-        return ra == rb
-    return True
-
-
-def _merge(drafts: list[Event], references: set[str] = frozenset()) -> list[Event]:
-    """Mentions of one event within an article become one event.
-
-    Mentions that name actors merge when type, mode, date and actor countries agree and their recipients are the
-    same. A mention without actors ("Thursday's strikes killed nine") then joins a compatible event of its own
-    sentence, else the nearest compatible event of the three sentences before it; with none, it stays alone (and is
-    dropped later unless ``keep_actorless``).
-    """
-    merged: list[Event] = []
-    loose: list[Event] = []
-    dropped: list[Event] = []
-    for ev in drafts:
-        if not _has_actor(ev):
-            loose.append(ev)
-            continue
-        i = next((i for i, m in enumerate(merged) if _compatible(m, ev)), None)
-        if i is None:
-            merged.append(ev)
-        else:
-            merged[i] = _combine(merged[i], ev)
-    for ev in loose:
-        same = [i for i, m in enumerate(merged) if _compatible(m, ev) and _sentence_gap(m, ev) == 0]
-        before = sorted((i for i, m in enumerate(merged) if _compatible(m, ev) and 0 < _sentence_gap(m, ev) <= 3),
-                        key=lambda i: _sentence_gap(merged[i], ev))
-        pick = same[0] if same else (before[0] if before else None)
-        if pick is not None:
-            merged[pick] = _combine(merged[pick], ev)
-        elif ev.id in references:
-            continue  # a back-reference to nothing coded: not an event of its own
-        elif not any(_compatible(m, ev) for m in merged) and _unattributed_ok(ev):
-            merged.append(ev)  # a new event whose perpetrator the report does not name
-        else:
-            dropped.append(ev.model_copy(update={"confidence": 0.0}))  # ambiguous back-reference: dropped below
-    merged += dropped
-    return sorted(merged, key=lambda e: (e.evidence.start, e.evidence.trigger.start if e.evidence.trigger else 0))
-
-
-def _unattributed_ok(ev: Event) -> bool:
-    """Violent events reported without a named perpetrator ("mortar rounds landed near the base") are kept."""
-    return ev.quad_class == 4 and ev.type_confidence >= UNATTRIBUTED_MIN and ev.modality in FACTUAL
-
-
-def _sentence_gap(earlier: Event, later: Event) -> float:
-    """How far ``later``'s sentence comes after ``earlier``'s (0 = same sentence; inf if it comes before).
-    Measured in evidence sentences approximated by character distance (one sentence ~ 150 characters)."""
-    if later.evidence.start == earlier.evidence.start:
-        return 0
-    if later.evidence.start < earlier.evidence.start:
-        return float("inf")
-    return max(1, round((later.evidence.start - earlier.evidence.end) / 150) + 1)
-
-
-def _combine(a: Event, b: Event) -> Event:
-    if not _has_actor(a) and _has_actor(b):
-        a, b = b, a  # the mention that names its actors carries the evidence
-    update: dict = {}
-    if not a.actor and b.actor:
-        update["actor"] = b.actor
-    elif b.actor:
-        update["actor"] = a.actor + [e for e in b.actor if (e.country, e.sector) not in
-                                     {(x.country, x.sector) for x in a.actor}]
-    if b.recipient:
-        seen = {(x.country, x.sector) for x in a.recipient}
-        update["recipient"] = [x for x in a.recipient if x.country] or a.recipient
-        update["recipient"] = update["recipient"] + [e for e in b.recipient if (e.country, e.sector) not in seen]
-    if a.date_inferred and not b.date_inferred:
-        update.update(date=b.date, date_precision=b.date_precision, date_text=b.date_text, date_span=b.date_span,
-                      date_inferred=False)
-    if b.location and (a.location is None or _precision_rank(b.location) > _precision_rank(a.location)):
-        update["location"] = b.location
-    if b.toll and not a.toll:
-        update["toll"] = b.toll
-    if b.mode and not a.mode:
-        update["mode"] = b.mode
-    update["context"] = list(dict.fromkeys(a.context + b.context))
-    update["confidence"] = max(a.confidence, b.confidence)
-    return a.model_copy(update=update)
-
-
-def _precision_rank(p: Place) -> int:
-    return {"country": 0, "admin1": 1, "city": 2, "point": 3}.get(p.precision or "", 0)

@@ -21,7 +21,6 @@ only those not emitted before. Alert ids are deterministic, so a late report nev
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path

@@ -21,7 +21,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from ..errors import DetenteError
 from ..resources import read_tsv_rows
@@ -86,7 +85,7 @@ _SCAN_PARTS = [
     rf"(?i:{_NUM}\s+(?:day|week|month|year|decade)s?\s+(?:ago|earlier|later|before|after|from\s+now))",
     r"(?i:the\s+(?:next|following|previous|same)\s+(?:day|morning|week|month)|the\s+day\s+(?:before|after)"
     r"|that\s+(?:same\s+)?day)",
-    rf"(?i:on\s+the\s+)(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b(?!\s+(?i:of|century|anniversary|floor))",
+    r"(?i:on\s+the\s+)(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b(?!\s+(?i:of|century|anniversary|floor))",
     rf"(?:(?i:in|since|by|during|until|till|through|from|before|after|last|next|this|early|late|mid-?|of)\s+"
     rf"|{_EDGE}\s*)?{_MONTH_FULL}\b(?!\s+\d)(?!\s?,\s+\d)(?!\s+of\s+\d)",
     rf"(?i:the\s+)?(?:{_EDGE}\s*)?(?:1[5-9]|20)\d0(?:'s|s)\b",

@@ -49,6 +49,12 @@ _DEMONYM_ENDINGS = (("ians", "io"), ("ian", "io"), ("ans", ""), ("an", ""), ("ns
                     ("s", ""))
 # capitalised word sequences scanned for document context (countries and admin1 regions named anywhere)
 _CAPS = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |and )?[A-Z][a-z]+){0,3}\b")
+# US-style local cues: a house-numbered street address with an AP street abbreviation ("2517 Memphis St.",
+# "1200 E. Broad St."), a numbered county road / interstate / US or state route
+_US_CUES = re.compile(
+    r"\b\d{1,5}\s+(?:[NSEW]\.\s+)?(?:[A-Z][a-z]+\s+){1,3}(?:St|Ave|Blvd|Rd|Dr|Ln|Pkwy|Hwy)\.|"
+    r"\b(?:County Road|County Route|Interstate|State Route|State Road|U\.S\. Highway|U\.S\. Route)\s+\d{1,3}\b|"
+    r"\bI-\d{1,3}\b")
 _COMMA_ABBR = re.compile(r",\s*((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.){2,3}|[A-Z]{2}\b)")
 _EARTH_KM = 6371.0088
 # feature codes of local places (towns, counties) that the candidate-set cluster support applies to
@@ -121,7 +127,7 @@ class PlaceResolver:
                  region_weight: float = 1.5, proximity_weight: float = 1.2, qualifier_weight: float = 6.0,
                  rounds: int = 2, scan_weight: float = 0.5, curated_bonus: float = 3.0,
                  cluster_weight: float = 1.0, cluster_km: float = 100.0, cluster_region_weight: float = 0.0,
-                 peer_weight: float = 1.5) -> None:
+                 peer_weight: float = 1.5, cue_weight: float = 1.0) -> None:
         self.gazetteer = gazetteer
         self.context_weight = context_weight
         self.region_weight = region_weight
@@ -134,6 +140,7 @@ class PlaceResolver:
         self.cluster_km = cluster_km
         self.cluster_region_weight = cluster_region_weight
         self.peer_weight = peer_weight
+        self.cue_weight = cue_weight
 
     def initialize(self) -> PlaceResolver:
         if self.gazetteer is None:
@@ -192,8 +199,11 @@ class PlaceResolver:
                 return hits
         return []
 
-    def _qualifier_of(self, mention: str, start: int, end: int, text: str | None) -> list[Candidate]:
-        """Regions a mention is qualified by: "Paris, Texas" (inside the mention or right after it)."""
+    def _qualifier_of(self, mention: str, start: int, end: int, text: str | None,
+                      following: str | None = None) -> list[Candidate]:
+        """Regions a mention is qualified by: "Paris, Texas" (inside the mention or right after it). Without the
+        text, ``following`` is the next mention when it starts within 3 characters of this one's end ("Paris" and
+        "Texas" found as two proper-noun chains)."""
         gaz = self.gaz
         parts = mention.split(",", 1)
         tail = parts[1].strip() if len(parts) == 2 else None
@@ -201,6 +211,8 @@ class PlaceResolver:
             m = _QUALIFIER.match(text, end)
             if m:
                 tail = m.group(1)
+        elif tail is None and following:
+            tail = following.strip()
         if not tail:
             return []
         words = tail.split()
@@ -243,6 +255,10 @@ class PlaceResolver:
                 if hits:
                     found.append((normalize(m.group(1)), hits))
         out = []
+        if self.cue_weight > 0:
+            cues = sum(1 for _ in zip(range(2), _US_CUES.finditer(text)))
+            if cues:
+                out.append(("#us-cues", "USA", None, self.cue_weight * cues / 2))
         for key, cands in found:
             areas = [c for c in cands if c.feature_code == "PCLI"
                      or (c.feature_code == "ADM1" and c.population >= SCAN_REGION_POP)]
@@ -282,12 +298,18 @@ class PlaceResolver:
         """
         self.initialize()
         items: list[_Mention] = []
+        adjacent: dict[int, str] = {}
+        if text is None:  # "Paris" + "Texas" as separate mentions: the second may qualify the first
+            by_start = sorted(mentions, key=lambda x: x[1])
+            for (_r, _s, e), (nxt, s2, _e2) in zip(by_start, by_start[1:]):
+                if 0 < s2 - e <= 3:
+                    adjacent[e] = nxt
         for raw, start, end in mentions:
             if text is not None and not (0 <= start <= end <= len(text)):
                 raise DetenteError("E405", start=start, end=end, n=len(text))
             main = raw.split(",", 1)[0] if "," in raw else raw
             cands = self.candidates_for(main) if main.strip() else []
-            qual = self._qualifier_of(raw, start, end, text) if cands else []
+            qual = self._qualifier_of(raw, start, end, text, adjacent.get(end)) if cands else []
             q_regions = {q.region for q in qual if q.feature_code in ("ADM1", "ADM2") and q.region}
             q_codes = {q.admin1_code for q in qual if q.admin1_code and q.feature_code == "ADM1"}
             q_countries = {q.country for q in qual if q.feature_code.startswith("PCL") and q.country}
@@ -346,6 +368,8 @@ class PlaceResolver:
             reg = regions - key_regions.get(key, Counter())
             total = sum(ctx.values()) or 1.0
             others = [(la, lo) for k, la, lo in points if k != key]
+            # a name that is also a country ("Mexico") means the country, not its namesake region, in a list
+            m_countries = {c.country for c in m.candidates if c.feature_code == "PCLI"}
             scores = []
             for j, c in enumerate(m.candidates):
                 s = m.prior[j]
@@ -357,7 +381,8 @@ class PlaceResolver:
                     s += self.region_weight
                 if m.support is not None:
                     s += m.support[j]
-                if c.feature_code == "ADM1" and peers.get(c.country, set()) - {key}:
+                if (c.feature_code == "ADM1" and not c.alternate and c.country not in m_countries
+                        and peers.get(c.country, set()) - {key}):
                     s += self.peer_weight  # a list of regions: "California, Oregon and Washington"
                 if others and c.lat is not None and c.precision == "city":
                     near = min(haversine_km(c.lat, c.lon, la, lo) for la, lo in others)
