@@ -160,10 +160,12 @@ class Coder:
         last_actors: list[Entity] = []
         references: set[str] = set()
         possessives: list[tuple[Event, bool]] = []
+        doc_places = self._places([(offset, doc) for offset, doc, mentions in docs if mentions], context,
+                                  article.text)
         for offset, doc, mentions in docs:
             if not mentions:
                 continue
-            sent_places = self._places(doc, offset, context)
+            sent_places = doc_places.get(offset, {})
             places.extend(p for p in sent_places.values() if p)
             tolls = find_tolls(doc.text, offset=offset)
             whens = [w for w in find_dates(doc.text, published=pub, offset=offset) if not _not_event_date(w, doc.text,
@@ -294,21 +296,22 @@ class Coder:
         return [Entity(text=span.text, country=c, span=Span(start=offset + span.start_char,
                        end=offset + span.end_char, text=span.text), confidence=0.5) for c in top]
 
-    def _places(self, doc, offset: int, context: Counter) -> dict[int, Place | None]:
-        """Toponyms of a parsed sentence, without NER: proper-noun chains that the gazetteer knows and that the
-        syntax marks as places (object of in/near/at …, before "province"/"city" …, or a country or region)."""
-        chains = toponym_chains(doc)
-        if not chains:
+    def _places(self, docs: list[tuple[int, object]], context: Counter,
+                text: str) -> dict[int, dict[int, Place | None]]:
+        """Toponyms of the article's parsed sentences, without NER: proper-noun chains that the gazetteer knows and
+        the syntax marks as places (object of in/near/at …, before "province"/"city" …, or a country or region).
+        All of an article's names are resolved together, so they disambiguate each other (nearby towns, a list of
+        states). Returns, per sentence offset, chain head token → Place."""
+        items = [(offset, doc, s, e, strong) for offset, doc in docs for s, e, strong in toponym_chains(doc)]
+        if not items:
             return {}
-        resolved = self.places_.resolve([(doc[s:e].text, offset + doc[s].idx, offset + doc[e - 1].idx +
-                                          len(doc[e - 1])) for s, e, _ in chains],
-                                        text=None, context_countries=dict(context))
-        out: dict[int, Place | None] = {}
-        for (s, e, strong), place in zip(chains, resolved):
-            if place is None:
-                continue
-            if strong or place.precision in ("country", "admin1"):
-                out[chain_head(doc, s, e)] = place
+        resolved = self.places_.resolve(
+            [(doc[s:e].text, offset + doc[s].idx, offset + doc[e - 1].idx + len(doc[e - 1]))
+             for offset, doc, s, e, _ in items], text=text, context_countries=dict(context))
+        out: dict[int, dict[int, Place | None]] = {}
+        for (offset, doc, s, e, strong), place in zip(items, resolved):
+            if place is not None and (strong or place.precision in ("country", "admin1")):
+                out.setdefault(offset, {})[chain_head(doc, s, e)] = place
         return out
 
     def _location(self, m: Mention, doc, sent_places: dict[int, Place | None],

@@ -46,6 +46,15 @@ DEFAULT_SECTORS = ("COP", "MIL")
 REQUIRES = ("", "killed", "negated", "police_recipient", "fail_trigger", "action")
 SENTENCE_END = re.compile(r"[.!?]\s|\n")
 WINDOW = 400  # characters searched each side of a trigger for its sentence
+# an act counts when it is reported as done: asserted, or claimed by a source. Demanded, planned, conditional
+# ("demanded the arrest of", "if there is any firing") and denied acts are not police actions.
+FACTUAL = frozenset({"asserted", "claimed"})
+# types whose object is the force itself: "police were deployed", "deployed 27 companies of the CRPF"
+THEME_TYPES = frozenset({"MOBILIZE"})
+# order-keeping acts that a district's civil authority (``police_authorities.txt``) orders and the police carry out
+AUTHORITY_TYPES = frozenset({"COERCE", "MOBILIZE"})
+FAIL_SECTORS = frozenset({"GOV"})  # failing to keep order is also the government's failure (see _fail_trigger)
+MODIFIER_GAP = 24  # characters before a trigger searched for a police modifier ("police firing", "army deployment")
 
 
 def _read_terms(name: str) -> tuple[str, ...]:
@@ -104,6 +113,14 @@ def is_police(entity: Entity, sectors: Iterable[str] = DEFAULT_SECTORS) -> bool:
     return bool(rx.search(entity.text or "") or rx.search(entity.name or ""))
 
 
+def _is_authority(entity: Entity) -> bool:
+    """A government actor named as the civil authority over the police ("the district administration")."""
+    if (entity.sector or "").upper() != "GOV":
+        return False
+    rx = _terms_regex("police_authorities.txt")
+    return bool(rx.search(entity.text or "") or rx.search(entity.name or ""))
+
+
 def _trigger_text(e: Event) -> str:
     return e.evidence.trigger.text if e.evidence and e.evidence.trigger else ""
 
@@ -139,12 +156,32 @@ def police_agent(e: Event, sectors: Iterable[str] = DEFAULT_SECTORS) -> bool:
     if any(is_police(a, sectors) for a in e.actor):
         return True
     if e.actor:
-        return False
-    if _terms_regex("police_terms.txt").search(_trigger_text(e)):
+        return e.event_type.upper() in AUTHORITY_TYPES and any(_is_authority(a) for a in e.actor)
+    if e.event_type.upper() in THEME_TYPES and any(is_police(r, sectors) for r in e.recipient):
+        return True  # "additional police were deployed": the force deployed is the police
+    if _terms_regex("police_terms.txt").search(_trigger_text(e)) or _police_modifier(e):
         return True
     implicit = _implicit()
     et, mode = e.event_type.upper(), (e.mode or "").lower()
     return (et, mode) in implicit or (et, "") in implicit
+
+
+def _police_modifier(e: Event) -> bool:
+    """A police word right before the trigger ("police firing", "army deployment", "police raids")."""
+    ev = e.evidence
+    if ev is None or ev.trigger is None:
+        return False
+    lo = max(0, ev.trigger.start - ev.start)
+    before = ev.text[max(0, lo - MODIFIER_GAP):lo]
+    return bool(_modifier_regex().search(before))
+
+
+@functools.lru_cache(maxsize=1)
+def _modifier_regex() -> re.Pattern[str]:
+    terms = sorted(_read_terms("police_terms.txt"), key=len, reverse=True)
+    # the term, then at most one word ("police lathi charge", "crpf jawans fired"), then the trigger
+    return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")(?:['’]s)?\W+(?:[\w-]+\W+)?$",
+                      re.IGNORECASE)
 
 
 def _killed(e: Event) -> bool:
@@ -155,9 +192,19 @@ def _killed(e: Event) -> bool:
 
 
 def _fail_trigger(e: Event, police_actor: bool, police_recipient: bool) -> bool:
+    """A failure-to-act trigger whose failing party is the police or the state that commands them.
+
+    The annotators read "the state government failed to protect lives" and "the administration did nothing" as
+    the police failing (the state's order-keeping); so a government actor (``FAIL_SECTORS``), no actor, or a police
+    word in the sentence is enough.
+    """
     if not _terms_regex("police_fail_triggers.txt").search(_trigger_text(e)):
         return False
-    return police_actor or police_recipient or bool(_terms_regex("police_terms.txt").search(trigger_sentence(e)))
+    if police_actor or police_recipient or not e.actor:
+        return True
+    if any((a.sector or "").upper() in FAIL_SECTORS for a in e.actor):
+        return True
+    return bool(_terms_regex("police_terms.txt").search(trigger_sentence(e)))
 
 
 def event_labels(e: Event, *, police_sectors: Iterable[str] = DEFAULT_SECTORS) -> set[str]:
@@ -165,7 +212,9 @@ def event_labels(e: Event, *, police_sectors: Iterable[str] = DEFAULT_SECTORS) -
     sectors = tuple(police_sectors)
     police_actor = police_agent(e, sectors)
     police_recipient = any(is_police(r, sectors) for r in e.recipient)
-    negated = getattr(e.modality, "value", e.modality) == "negated"
+    modality = str(getattr(e.modality, "value", e.modality))
+    negated = modality == "negated"
+    factual = modality in FACTUAL
     et, mode = e.event_type.upper(), (e.mode or "").lower()
     out: set[str] = set()
     for label, rtype, neg_modes, modes, req in _rules():
@@ -178,11 +227,11 @@ def event_labels(e: Event, *, police_sectors: Iterable[str] = DEFAULT_SECTORS) -
         elif req == "fail_trigger":
             ok = not negated and _fail_trigger(e, police_actor, police_recipient)
         elif req == "action":  # an act, not a report of failing to act ("police failed to intervene")
-            ok = police_actor and not negated and not _fail_trigger(e, True, True)
+            ok = police_actor and factual and not _fail_trigger(e, True, True)
         elif req == "killed":
-            ok = police_actor and not negated and _killed(e)
+            ok = police_actor and factual and _killed(e)
         else:
-            ok = police_actor and not negated
+            ok = police_actor and factual
         if ok:
             out.add(label)
     if "KILL" in out:

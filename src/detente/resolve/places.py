@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..errors import DetenteError
 from ..schema import Place, Span
@@ -35,12 +36,12 @@ _QUALIFIER = re.compile(r"\s*(?:,|\()\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _GENERIC_TAIL = re.compile(
     r"\s+(?:province|region|state|governorate|district|city|oblast|prefecture|county|department|area|"
-    r"territory|municipality|town|village)$", re.I)
-_LEADING = re.compile(r"^(?:the|greater|downtown|northern|southern|eastern|western|central)\s+", re.I)
+    r"territory|municipality|town|village)$", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:the|greater|downtown|northern|southern|eastern|western|central)\s+", re.IGNORECASE)
 # abbreviations that stand alone as mentions: "Ind.", "Pa.", "B.C.", "N.L." (looked up as qualifiers first)
 _ABBREV = re.compile(r"^(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,3})$")
 _COUNTY_ABBR = re.compile(r"\s+Co\.?$")
-_TOWNSHIP = re.compile(r"\s+(?:Twp\.?|Township)$", re.I)
+_TOWNSHIP = re.compile(r"\s+(?:Twp\.?|Township)$", re.IGNORECASE)
 # demonym / inhabitant-noun endings -> what to put back to get the place name
 # ("Ohioans" -> Ohio, "Iowans" -> Iowa, "Ontarians" -> Ontario, "Texan" -> Texas, "Londoners" -> London,
 #  "Dagestani" -> Dagestan, "Richmondites" -> Richmond, "Latvians" -> Latvian -> Latvia)
@@ -60,8 +61,8 @@ _EARTH_KM = 6371.0088
 # feature codes of local places (towns, counties) that the candidate-set cluster support applies to
 _LOCAL = frozenset(("PPL", "PPLA", "PPLA2", "PPLA3", "PPLA4", "PPLC", "PPLX", "PPLL", "ADM2", "ADM3"))
 CITY_OVER_REGION_POP = 50_000
-SCAN_CITY_POP = 100_000
-SCAN_REGION_POP = 100_000  # smaller admin1 units ("Patrick", Isle of Man) are too often a person's name  # a scanned name that is also a city this large ("Washington", "Mexico") is not counted
+SCAN_CITY_POP = 100_000  # a scanned name that is also a city this large ("Washington", "Mexico") is not counted
+SCAN_REGION_POP = 100_000  # smaller admin1 units ("Patrick", Isle of Man) are too often a person's name
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -301,7 +302,7 @@ class PlaceResolver:
         adjacent: dict[int, str] = {}
         if text is None:  # "Paris" + "Texas" as separate mentions: the second may qualify the first
             by_start = sorted(mentions, key=lambda x: x[1])
-            for (_r, _s, e), (nxt, s2, _e2) in zip(by_start, by_start[1:]):
+            for (_r, _s, e), (nxt, s2, _e2) in pairwise(by_start):
                 if 0 < s2 - e <= 3:
                     adjacent[e] = nxt
         for raw, start, end in mentions:
