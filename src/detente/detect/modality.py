@@ -51,6 +51,14 @@ def read_modality(doc: Doc, head_i: int, event_type: str) -> ModalityReading:
     chain = _clause_chain(tok)
     # the trigger's own clause: itself and, for nominal triggers, the verb that governs it
     clause = [tok] + ([tok.head] if tok.pos_ in {"NOUN", "PROPN"} and tok.head.i != tok.i else [])
+    # a conjunct without its own subject shares the first conjunct's clause: "they will order a lathi charge or
+    # arrest us", "if there is any firing or arrests"
+    first = tok
+    while first.dep_ == "conj" and first.head.i != first.i and not any(
+            c.dep_ in {"nsubj", "nsubjpass"} for c in first.children):
+        first = first.head
+    if first.i != tok.i:
+        clause += [first] + ([first.head] if first.pos_ in {"NOUN", "PROPN"} and first.head.i != first.i else [])
     for t in clause:
         for c in t.children:
             if c.dep_ == "neg" or (c.lower_ in {"no"} and c.dep_ == "det"):

@@ -8,12 +8,19 @@ event is a police act when
   state force keeping public order — army columns on flag march, paramilitary companies — as "police"; pass
   ``police_sectors=("COP",)`` for the strict reading), or an actor without a sector names the police
   (``data/eval/police_terms.txt``);
-- or the event has **no actor** and its trigger names the police ("police firing", "police custody"), or its
-  (type, mode) is one whose unnamed agent is the police in news reports (``data/eval/police_implicit.csv``:
-  "five were arrested", "tear gas shells were burst", "curfew was clamped").
+- or a government actor that is the district's civil authority over the police (``police_authorities.txt``:
+  "the administration put up barricades") does an order-keeping act (``AUTHORITY_TYPES``: COERCE, MOBILIZE);
+- or the event has **no actor** and its trigger names the police ("police firing", "police custody"), or a police
+  word stands right before the trigger ("100 in police firing", "army deployment"), or its (type, mode) is one
+  whose unnamed agent is the police in news reports (``data/eval/police_implicit.csv``: "five were arrested",
+  "tear gas shells were burst", "curfew was clamped", any deployment), or it is a deployment (``THEME_TYPES``)
+  whose recipient — the force deployed — is the police ("additional police were deployed").
+
+Only factual events (``FACTUAL``: asserted or claimed) are acts; demanded, planned, conditional and denied ones
+("demanded the arrest of", "will deploy the army") are not.
 
 Rules (``data/eval/police_rules.csv``; ``mode`` is a ``|`` list, ``!`` before it excludes those modes), applied to
-events that are not negated unless the rule asks for it:
+factual events unless the rule asks for negated ones:
 
 - KILL: a police ASSAULT with a death toll > 0, a kill trigger, or a kill word in the trigger's sentence
   ("two were killed in police firing") — ``police_kill_triggers.txt``;
@@ -21,7 +28,8 @@ events that are not negated unless the rule asks for it:
 - ARREST: police COERCE with mode arrest;
 - FAIL (police failed to act): a police event that is **negated** ("police did not intervene"), an ACCUSE whose
   recipient is the police, or an event whose trigger is a failure-to-act phrase (``police_fail_triggers.txt``:
-  "failed to intervene", "inaction", "mute spectators") with the police as actor or recipient or named in the
+  "failed to intervene", "inaction", "mute spectators") with the police as actor or recipient, no actor, a
+  government actor (``FAIL_SECTORS``: "the state government failed to protect lives"), or the police named in the
   trigger's sentence;
 - ANY_ACTION: any asserted police event that is not a failure to act; KILL, FORCE and ARREST imply it.
 
