@@ -57,12 +57,15 @@ def cue_families() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def cue_features(texts: list[str]) -> np.ndarray:
+    """Which cue families each text contains (candidates of one sentence share the work)."""
     fams = cue_families()
     feats = np.zeros((len(texts), len(fams)), dtype=np.float32)
+    seen: dict[str, np.ndarray] = {}
     for i, text in enumerate(texts):
-        for j, (_, rx) in enumerate(fams):
-            if rx.search(text):
-                feats[i, j] = 1.0
+        row = seen.get(text)
+        if row is None:
+            row = seen[text] = np.array([1.0 if rx.search(text) else 0.0 for _, rx in fams], dtype=np.float32)
+        feats[i] = row
     return feats
 
 

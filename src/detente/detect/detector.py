@@ -63,6 +63,7 @@ class EventDetector:
         self.lexicon_ = TriggerLexicon(path=self.lexicon_path).initialize()
         self.modes_ = CueTable(path=DATA / "mode_cues.tsv", key_columns=("event_type", "mode")).initialize()
         self._validate()
+        self._cue_cache: dict[str, tuple[list[tuple[str, ...]], list[str]]] = {}
         self.contexts_ = CueTable(path=DATA / "context_cues.tsv", key_columns=("context",)).initialize()
         self.classifier_: TypeClassifier | None
         try:
@@ -136,6 +137,20 @@ class EventDetector:
             out.append(acc)
         return out
 
+    def _sentence_cues(self, sent) -> tuple[list[tuple[str, ...]], list[str]]:
+        """Mode cue rows and contexts of a sentence, computed once per sentence."""
+        key = sent.text
+        cached = self._cue_cache.get(key)
+        if cached is None:
+            lemmas = {t.lemma_.lower() for t in sent}
+            text_lower = sent.text.lower()
+            cached = (self.modes_.matches(lemmas, text_lower),
+                      [k[0] for k in self.contexts_.matches(lemmas, text_lower)])
+            if len(self._cue_cache) > 4096:
+                self._cue_cache.clear()
+            self._cue_cache[key] = cached
+        return cached
+
     def _rank(self, trig: Trigger, cand: Candidate, probs) -> list[tuple[str, float]]:
         if probs is None:  # lexicon only: the first reading, with a modest confidence
             return [(trig.readings[0].event_type, 0.5)] if trig.readings else []
@@ -146,14 +161,12 @@ class EventDetector:
                reference: bool = False) -> Mention:
         sources, targets = find_roles(doc, trig.head, etype)
         speaker = _reporting_subject(doc, trig.head)
-        lemmas = {t.lemma_.lower() for t in sent}
-        text_lower = sent.text.lower()
+        mode_keys, context = self._sentence_cues(sent)
         mode = next((r.mode for r in trig.readings if r.event_type == etype and r.mode), None)
-        for key in self.modes_.matches(lemmas, text_lower):
+        for key in mode_keys:
             if key[0] == etype and (mode is None or key in self.modes_.override_):
                 mode = key[1]  # the first matching cue row; an override row beats the trigger's own mode
                 break
-        context = [k[0] for k in self.contexts_.matches(lemmas, text_lower)]
         if (etype == "ACCUSE" and speaker and doc[trig.head].pos_ in {"NOUN", "PROPN"}
                 and sources and all(r.via == "poss" for r in sources)):
             # "… noted that the clashes indicate Iran's regional unpopularity": the speaker criticises the possessor
