@@ -155,3 +155,9 @@ def test_labour_strike_stays_a_protest(nlp):
     det = EventDetector().initialize()
     acc = det.accept_many([nlp("The strike by dock workers over unpaid wages entered its third day.")])[0]
     assert [t for _, trig, t, *_ in acc if trig.pattern == "strike"] == ["PROTEST"]
+
+
+def test_headline_passive_makes_the_subject_the_target(nlp, lexicon):
+    doc, t = _trigger(nlp, lexicon, "Five protesters arrested in Lucknow on Sunday.", "arrest")
+    src, tgt = find_roles(doc, t.head, "COERCE")
+    assert not src and _text(doc, tgt)[0].startswith("Five protesters")

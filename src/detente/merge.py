@@ -108,8 +108,7 @@ def combine(a: Event, b: Event) -> Event:
                                      {(x.country, x.sector) for x in a.actor}]
     if b.recipient:
         seen = {(x.country, x.sector) for x in a.recipient}
-        update["recipient"] = [x for x in a.recipient if x.country] or a.recipient
-        update["recipient"] = update["recipient"] + [e for e in b.recipient if (e.country, e.sector) not in seen]
+        update["recipient"] = a.recipient + [e for e in b.recipient if (e.country, e.sector) not in seen]
     if a.date_inferred and not b.date_inferred:
         update.update(date=b.date, date_precision=b.date_precision, date_text=b.date_text, date_span=b.date_span,
                       date_inferred=False)

@@ -129,7 +129,12 @@ def _prep_objects(tok: Token, preps: set[str]) -> list[Token]:
 
 
 def _is_passive(verb: Token) -> bool:
-    return any(c.dep_ in PASS_SUBJ or c.dep_ == "auxpass" for c in verb.children)
+    """Passive voice, including headline style with the auxiliary left out ("Five arrested in Lucknow"): a
+    past participle heading a clause without any auxiliary cannot be active."""
+    if any(c.dep_ in PASS_SUBJ or c.dep_ == "auxpass" for c in verb.children):
+        return True
+    return verb.tag_ == "VBN" and verb.dep_ in ("ROOT", "conj", "ccomp") and not any(
+        c.dep_ in ("aux", "auxpass") for c in verb.children) and any(c.dep_ in SUBJ for c in verb.children)
 
 
 def _governing_subject(tok: Token, depth: int = 0) -> list[Role]:
@@ -169,9 +174,15 @@ def find_roles(doc: Doc, head_i: int, event_type: str) -> tuple[list[Role], list
         psubj = _children(tok, PASS_SUBJ)
         agents = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if passive:
-            targets += _roles_of(psubj, "nsubjpass")
+            targets += _roles_of(psubj or subj, "nsubjpass")
             sources += _roles_of(agents, "agent")
-        else:
+        elif tok.tag_ == "VBN" and tok.dep_ == "acl":
+            # "five protesters arrested in Lucknow", "the convoy attacked by rebels": the noun it modifies
+            # underwent the act
+            targets += _roles_of([tok.head], "participle")
+            sources += _roles_of(agents, "agent")
+            passive = True
+        if not passive:
             sources += _roles_of(subj, "nsubj")
         objs = _children(tok, OBJ)
         # "launched strikes on X": the object is itself the event noun; look through it for targets
@@ -186,8 +197,7 @@ def find_roles(doc: Doc, head_i: int, event_type: str) -> tuple[list[Role], list
             # "demanded that President Mugabe abandon …": the one asked, accused or threatened is the clause's subject
             for clause in _children(tok, {"ccomp"}):
                 targets += _roles_of(_children(clause, SUBJ | PASS_SUBJ), "clause-subject")
-        # "X and Y agreed" / "X met Y": prep "with" partners count as targets for symmetric types
-        if not sources:
+        if not sources and not passive:  # "expressed a willingness to collaborate": the subject above acts
             sources += _governing_subject(tok)
     else:  # nominal trigger
         poss = _children(tok, {"poss"})
