@@ -102,7 +102,7 @@ def render_markdown(results: Sequence[dict[str, Any]], *, date: str, commit: str
             main += f" ({rep['coder_errors']} coder error{'s' if rep['coder_errors'] != 1 else ''})"
         lines.append(f"| {r['dataset']} | {r['task']} | {fmt(head.get('n'))} | {main} | "
                      f"{target_status(rep, r.get('target'))} | {_md_escape(rep.get('training_note') or 'none reported')} |")
-    lines += ["", *notes, ""] if notes else [""]
+    lines += [part for note in notes for part in ("", note)] + [""] if notes else [""]
     for r in results:
         lines += [f"## {r['dataset']} — `{r['task']}`", "", f"File: `{r.get('file')}`"
                   + (f"; {r['seconds']:.0f} s" if r.get("seconds") is not None else "")
