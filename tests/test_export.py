@@ -99,7 +99,7 @@ def test_export_plover_fields():
     assert rec["actor"] == [{"code": "PAK", "sector": "REB", "entity_text": "Baloch Liberation Army",
                              "identifier_id": "Q2386606", "identifier_text": "Baloch Liberation Army"}]
     assert rec["recipient"][0]["sector"] == "COP"
-    assert rec["size"] == {"dead": 3, "injured": 5}
+    assert rec["size"] == {"dead": 3, "injured": 5, "arrested": None}
     loc = rec["event_loc"]
     assert (loc["geonameid"], loc["country_code"], loc["province"], loc["country"]) == (
         1167528, "PAK", "Balochistan", "Pakistan")

@@ -73,7 +73,6 @@ def test_find_tolls_table(sentence: str, killed, injured, who) -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        "Police said 12 people were arrested.",
         "The convoy stopped 50 km from the border.",
         "In 2024 the army recruited 300 soldiers.",
         "He was sentenced to 12 years in prison.",
@@ -98,3 +97,14 @@ def test_bad_input() -> None:
     with pytest.raises(DetenteError) as exc:
         find_tolls(None)  # type: ignore[arg-type]
     assert exc.value.code == "E503"
+
+
+@pytest.mark.parametrize("sentence,arrested", [
+    ("Police said 12 people were arrested.", 12),
+    ("Police arrested at least 30 protesters in Nairobi.", 30),
+    ("Dozens were detained after the rally.", 12),
+])
+def test_arrests_are_counted_apart_from_casualties(sentence: str, arrested: int) -> None:
+    (t,) = find_tolls(sentence)
+    assert t.arrested is not None and t.arrested.best == arrested
+    assert t.killed is None and t.injured is None

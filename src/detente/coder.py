@@ -450,10 +450,13 @@ def _attach_tolls(mentions: list[Mention], tolls: list[Toll], offset: int) -> di
     out: dict[int, Toll] = {}
     violent = [m for m in mentions if m.event_type in MATERIAL_CONFLICT]
     for toll in tolls:
-        if not violent:
-            break
+        pool = violent
+        if toll.arrested and not (toll.killed or toll.injured):  # arrests belong to the arrest
+            pool = [m for m in violent if m.event_type == "COERCE"] or violent
+        if not pool:
+            continue
         at = toll.span.start if toll.span else offset
-        best = min(violent, key=lambda m: abs(offset + m.doc[m.trigger.start].idx - at))
+        best = min(pool, key=lambda m: abs(offset + m.doc[m.trigger.start].idx - at))
         out.setdefault(id(best), toll)
     return out
 

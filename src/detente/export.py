@@ -230,7 +230,9 @@ def plover_record(ev: Event) -> dict[str, Any]:
     ent_fields, size_fields = spec["entity"], spec["size"]
     killed = ev.toll.killed if ev.toll else None
     injured = ev.toll.injured if ev.toll else None
-    size_values = {"killed_best": killed.best if killed else None, "injured_best": injured.best if injured else None}
+    arrested = ev.toll.arrested if ev.toll else None
+    size_values = {"killed_best": killed.best if killed else None, "injured_best": injured.best if injured else None,
+                   "arrested_best": arrested.best if arrested else None}
     values: dict[str, Any] = {
         "id": ev.id,
         "has_event": ev.modality not in _NOT_HAPPENED,

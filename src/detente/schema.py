@@ -170,6 +170,7 @@ class Count(_Record):
 class Toll(_Record):
     killed: Count | None = None
     injured: Count | None = None
+    arrested: Count | None = None  # PLOVER's size.arrested
     who: list[str] = Field(default_factory=list)  # civilians, children, soldiers, militants, police …
     span: Span | None = None
     confidence: float = 0.0

@@ -54,6 +54,8 @@ _KILLED_RIGHT = (r"killed|dead|died|die|deaths|fatalities|slain|murdered|execute
                  r"lost\s+their\s+lives|lost\s+his\s+life|lost\s+her\s+life|shot\s+dead|beheaded|lynched|"
                  r"burned\s+to\s+death|stabbed\s+to\s+death|beaten\s+to\s+death|confirmed\s+dead|bodies")
 _INJURED_RIGHT = r"injured|wounded|hurt|injuries|hospitali[sz]ed|maimed"
+_ARRESTED_RIGHT = r"arrested|detained|taken\s+into\s+custody|rounded\s+up|nabbed|apprehended|booked"
+_ARRESTED_LEFT = r"arresting|arrested|detaining|detained|rounding\s+up|rounded\s+up|nabbing|nabbed|the\s+arrest\s+of"
 _KILLED_LEFT = (r"(?:shot|gunned|hacked|stabbed|beaten|bludgeoned|burnt|burned)\s+(?:dead|down|to\s+death)|"
                 r"killing|killed|kills|kill|slaying|slew|massacring|massacred|executing|executed|claiming\s+the\s+lives"
                 r"\s+of|claimed\s+the\s+lives\s+of|death\s+toll\s+(?:[\w-]+\s+){0,4}?(?:to|at|of|reached|hit)|"
@@ -92,9 +94,10 @@ def _lex() -> _Lex:
         right_cue=re.compile(
             rf"^(?:\s+(?!{_STOP}\b)[A-Za-z][\w'’-]*){{0,4}}?"
             rf"(?:\s*,?\s+(?:including|among\s+them|mostly|many\s+of\s+them|most\s+of\s+them|of\s+whom)\s+[^,.;:]{{1,60}}?,?)?"
-            rf"\s+{_AUX}{{0,3}}(?P<cue>(?P<k>{_KILLED_RIGHT})|(?P<i>{_INJURED_RIGHT}))\b", re.I),
-        left_cue=re.compile(rf"(?:\b(?P<k>{_KILLED_LEFT})|\b(?P<i>{_INJURED_LEFT}))\s+(?:(?:about|around|some)\s+)?$",
-                            re.I),
+            rf"\s+{_AUX}{{0,3}}(?P<cue>(?P<k>{_KILLED_RIGHT})|(?P<i>{_INJURED_RIGHT})|(?P<a>{_ARRESTED_RIGHT}))\b",
+            re.I),
+        left_cue=re.compile(rf"(?:\b(?P<k>{_KILLED_LEFT})|\b(?P<i>{_INJURED_LEFT})|\b(?P<a>{_ARRESTED_LEFT}))"
+                            rf"\s+(?:(?:about|around|some)\s+)?$", re.I),
         who_word=re.compile(rf"\b(?:{who})\b", re.I),
         who_tail=re.compile(rf"^\s+(?:of\s+)?(?:the\s+|them\s+|whom\s+)?(?:[\w'’-]+\s+){{0,2}}?(?:{who})\b", re.I),
     )
@@ -216,6 +219,10 @@ class _Hit:
     who: list[str]
 
 
+def _kind(m: re.Match[str]) -> str:
+    return "killed" if m["k"] else "injured" if m["i"] else "arrested"
+
+
 _RELATIVE = re.compile(r"\b(?:who|whom|whose|which|that|helped|helping|to recover)\b", re.I)
 
 
@@ -243,7 +250,7 @@ def _hits(text: str, lex: _Lex) -> list[_Hit]:
         left = lex.left_cue.search(text[max(0, qs - 60):qs])
         right = lex.right_cue.match(after)
         if left:
-            kind = "killed" if left["k"] else "injured"
+            kind = _kind(left)
             tail = lex.who_tail.match(after)
             end = qe + (tail.end() if tail else 0)
             # "left 5 dead": a right cue names the kind when the left one is only "left"
@@ -257,7 +264,7 @@ def _hits(text: str, lex: _Lex) -> list[_Hit]:
         if right and _RELATIVE.search(after[:right.end()]):
             right = None  # "a resident who helped recover bodies": the cue belongs to a relative clause
         if right:
-            kind = "killed" if right["k"] else "injured"
+            kind = _kind(right)
             end = qe + right.end()
             hits.append(_Hit(kind, count, qs, end, _who(text[qs:end], lex)))
             consumed_until = end
@@ -300,10 +307,11 @@ def _toll(text: str, hits: list[_Hit], offset: int) -> Toll:
     start, end = min(h.start for h in hits), max(h.end for h in hits)
     killed = next((h.count for h in hits if h.kind == "killed"), None)
     injured = next((h.count for h in hits if h.kind == "injured"), None)
+    arrested = next((h.count for h in hits if h.kind == "arrested"), None)
     who: list[str] = []
     for h in hits:
         who += [w for w in h.who if w not in who]
     exact = all(h.count.low is not None and h.count.low == h.count.high for h in hits)
-    return Toll(killed=killed, injured=injured, who=who,
+    return Toll(killed=killed, injured=injured, arrested=arrested, who=who,
                 span=Span(start=start + offset, end=end + offset, text=text[start:end]),
                 confidence=0.85 if exact else 0.7)
