@@ -133,3 +133,14 @@ def test_precomputed_embeddings_give_same_result(clf):
     assert [r[1] for r in direct] == [r[1] for r in reused]
     assert direct[0][1] == "Shelling/artillery/missile attack"
     assert direct[1][1] == "Violent demonstration"
+
+
+def test_rioters_violence_coded_assault_can_be_violent_demonstration(clf):
+    # case2021_labels lets VIOL_DEMONSTR / PROTEST_WITH_INTER events carry ASSAULT (protesters' clashes, pepper spray):
+    # the ASSAULT mask must keep those classes, and a clearly riotous ASSAULT sentence may land there.
+    allowed = set(clf.manifest_["allowed"]["ASSAULT"])
+    assert {"Violent demonstration", "Protest with intervention", "Mob violence"} <= allowed
+    assert "Peaceful protest" not in allowed
+    res = clf.predict(["Rioters hurled stones and petrol bombs at police and set cars on fire during the protest."],
+                      ["ASSAULT"])[0]
+    assert res is not None and res[0] in ("Riots", "Protests")
