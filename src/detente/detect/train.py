@@ -211,7 +211,7 @@ def _fit_temperature(logits: np.ndarray, truth: np.ndarray) -> float:
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", help="path of the shared gold data (default ../shared/data)")
-    ap.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength")
+    ap.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength (chosen on the dev sets)")
     ap.add_argument("--out", default=None, help="model path without suffix")
     args = ap.parse_args(argv)
     t0 = time.time()
