@@ -64,6 +64,7 @@ class CountOut(_Out):
 class TollOut(_Out):
     killed: CountOut | None = None
     injured: CountOut | None = None
+    arrested: CountOut | None = None
     who: list[str] = Field(default_factory=list)
     span: SpanOut | None = None
 
