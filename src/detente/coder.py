@@ -153,7 +153,6 @@ class Coder:
         warnings = [] if pub else ["W601 no publication date: relative dates are left unresolved"]
         context = Counter(e.country for e in self.actors_.find(article.text, on=pub) if e.country
                           and len(e.country) == 3 and e.country not in INTERNATIONAL)
-        self._context = context
         entities: list[Entity] = []
         places: list[Place] = []
         drafts: list[Event] = []
@@ -175,11 +174,11 @@ class Coder:
                 trig_start = offset + doc[m.trigger.start].idx
                 when = event_date(whens, pub, trigger_start=trig_start)
                 on = when.date or pub
-                actor = self._entities(m.sources, doc, offset, on, last_actors,
+                actor = self._entities(m.sources, doc, offset, on, last_actors, context,
                                        default_sector=DEFAULT_SOURCE_SECTOR.get(m.event_type))
                 if not actor and m.speaker:
-                    actor = self._entities(m.speaker, doc, offset, on, last_actors)
-                recipient = self._entities(m.targets, doc, offset, on, last_actors)
+                    actor = self._entities(m.speaker, doc, offset, on, last_actors, context)
+                recipient = self._entities(m.targets, doc, offset, on, last_actors, context)
                 actor = [_state_sector(e, m.event_type) for e in actor]
                 if actor:
                     last_actors = actor
@@ -191,7 +190,7 @@ class Coder:
                 if m.reference and actor and not possessive:
                     continue  # a reference with its own actor is not a back-reference we can place
                 ev = self._event(article, m, doc, offset, when, actor, recipient,
-                                 self._location(m, doc, sent_places, recipient), toll_for.get(id(m)))
+                                 self._location(m, doc, sent_places, recipient), toll_for.get(id(m)), context)
                 if possessive:
                     possessives.append((ev, m.reference))
                     continue
@@ -208,13 +207,13 @@ class Coder:
         return CodedArticle(article=article, events=events, entities=entities, places=places, warnings=warnings)
 
     def _entities(self, roles: Sequence[Role], doc, offset: int, on: dt.date | None,
-                  last: list[Entity], *, default_sector: str | None = None) -> list[Entity]:
+                  last: list[Entity], context: Counter, *, default_sector: str | None = None) -> list[Entity]:
         out: list[Entity] = []
         for r in roles:
             head = doc[r.head]
             span = doc[r.start:r.end]
             if PAIR_WORDS.search(span.text):
-                out.extend(self._pair(span, offset, on))  # "both nations": the article's two main countries
+                out.extend(_pair(span, offset, context))  # "both nations": the article's two main countries
                 continue
             if head.lower_ in PRONOUNS and r.end - r.start == 1:
                 out.extend(last)  # "he said", "they struck": the actors of the previous event
@@ -268,12 +267,13 @@ class Coder:
             events[i] = target.model_copy(update=update)
         return events
 
-    def _implicit_country(self, entities: list[Entity]) -> list[Entity]:
+    @staticmethod
+    def _implicit_country(entities: list[Entity], context: Counter) -> list[Entity]:
         """A role with a sector but no country ("the prime minister", "security forces") belongs to the country
         the article is about, when one country dominates it (``IMPLICIT_SHARE`` of its country mentions)."""
-        if not any(e.country is None and e.sector for e in entities) or not self._context:
+        if not any(e.country is None and e.sector for e in entities) or not context:
             return entities
-        (top, n), total = self._context.most_common(1)[0], sum(self._context.values())
+        (top, n), total = context.most_common(1)[0], sum(context.values())
         if n / total < IMPLICIT_SHARE:
             return entities
         return [e.model_copy(update={"country": top, "confidence": round(e.confidence * 0.7, 3)})
@@ -288,13 +288,6 @@ class Coder:
         if len(countries) < 2:
             return [ent]
         return [ent.model_copy(update={"country": c, "name": None, "kb_id": None}) for c in countries]
-
-    def _pair(self, span, offset: int, on) -> list[Entity]:
-        top = [c for c, _ in self._context.most_common(2)]
-        if len(top) < 2:
-            return []
-        return [Entity(text=span.text, country=c, span=Span(start=offset + span.start_char,
-                       end=offset + span.end_char, text=span.text), confidence=0.5) for c in top]
 
     def _places(self, docs: list[tuple[int, object]], context: Counter,
                 text: str) -> dict[int, dict[int, Place | None]]:
@@ -347,7 +340,7 @@ class Coder:
         return event
 
     def _event(self, article: Article, m: Mention, doc, offset: int, when: When, actor: list[Entity],
-               recipient: list[Entity], location: Place | None, toll: Toll | None) -> Event:
+               recipient: list[Entity], location: Place | None, toll: Toll | None, context: Counter) -> Event:
         sent_start = offset
         trig_tokens = doc[m.trigger.start:m.trigger.end]
         trigger = Span(start=offset + trig_tokens.start_char, end=offset + trig_tokens.end_char, text=trig_tokens.text)
@@ -368,7 +361,7 @@ class Coder:
             # "the United States urged restraint": an appeal for calm goes to the parties of the conflict the
             # article reports, its two most-mentioned countries (the appealing side excepted)
             own = {e.country for e in actor}
-            parties = [c for c, _ in self._context.most_common(3) if c not in own][:2]
+            parties = [c for c, _ in context.most_common(3) if c not in own][:2]
             if len(parties) == 2:
                 recipient = [Entity(text=c, country=c, confidence=0.4) for c in parties]
         if location is not None and location.country:
@@ -377,9 +370,9 @@ class Coder:
                      if e.country is None and e.sector in DOMESTIC_SECTORS else e for e in actor]
             recipient = [e.model_copy(update={"country": location.country, "confidence": round(e.confidence * 0.8, 3)})
                          if e.country is None and e.sector in LOCAL_SECTORS else e for e in recipient]
-        actor = self._implicit_country(actor)
+        actor = self._implicit_country(actor, context)
         if m.event_type not in MATERIAL_CONFLICT:  # victims are often not of the article's main country
-            recipient = self._implicit_country(recipient)
+            recipient = self._implicit_country(recipient, context)
         if not any(e.country for e in recipient) and location is not None and location.country and (
                 m.event_type in PLACE_IS_TARGET or (m.event_type == "CONSULT" and m.mode == "visit")):
             # "tanks fired at targets in Jericho", "curfew in Cizre", "arrived in Amman": the place's country is
@@ -426,6 +419,15 @@ class Coder:
             url=article.url,
             published=article.published_date,
         )
+
+
+def _pair(span, offset: int, context: Counter) -> list[Entity]:
+    """"Both nations": the two countries the article mentions most."""
+    top = [c for c, _ in context.most_common(2)]
+    if len(top) < 2:
+        return []
+    return [Entity(text=span.text, country=c, span=Span(start=offset + span.start_char,
+                   end=offset + span.end_char, text=span.text), confidence=0.5) for c in top]
 
 
 def _not_event_date(w: When, text: str, offset: int) -> bool:
