@@ -224,11 +224,14 @@ def _predict(model, settings: Settings, cues: CueLexicon, texts: list[str], type
 
 
 def _wf1(gold: list[str], pred: list[str]) -> dict:
-    from ..evaluate.metrics import classification_report
+    """Scores as `detente eval` computes them (F1 over the gold labels), without importing the eval stage."""
+    from sklearn.metrics import f1_score
 
-    rep = classification_report(gold, pred)
-    return {"n": rep["n"], "weighted_f1": rep["weighted_f1"], "macro_f1": rep["macro_f1"],
-            "accuracy": rep["accuracy"]}
+    labels = sorted(set(gold))
+    return {"n": len(gold),
+            "weighted_f1": round(float(f1_score(gold, pred, labels=labels, average="weighted", zero_division=0)), 4),
+            "macro_f1": round(float(f1_score(gold, pred, labels=labels, average="macro", zero_division=0)), 4),
+            "accuracy": round(sum(g == p for g, p in zip(gold, pred)) / len(gold), 4) if gold else 0.0}
 
 
 def score(model, settings: Settings, cues: CueLexicon, records: list[dict]) -> dict:
