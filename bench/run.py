@@ -67,6 +67,11 @@ def measure(kind: str, corpus: str, workers: int) -> None:
                 for _ in code_stream(read(corpus), coder=coder, store=store, stats=stats):
                     pass
             seconds = time.perf_counter() - t0
+            from detente.annotate import split_sentences
+
+            spans = [(t, s, e) for t in texts for s, e in split_sentences(t)]
+            extra["parsed_share"] = round(sum(coder.detector_.lexicon_.may_contain(t[s:e]) for t, s, e in spans)
+                                          / max(len(spans), 1), 3)
             extra["resolve_seconds"] = round(sum(timers.values()), 2)
             extra["resolve_share"] = round(sum(timers.values()) / seconds, 3)
             extra["resolve_breakdown"] = {k: round(v, 2) for k, v in timers.items()}
@@ -151,6 +156,8 @@ def render(result: dict) -> str:
             note = f"{r['articles_per_s'] / ref['articles_per_s']:.2f}× raw spaCy; {r.get('events', '?')} events"
             if "resolve_share" in r:
                 note += f"; resolution {100 * r['resolve_share']:.0f}% of time"
+            if "parsed_share" in r:
+                note += f"; {100 * r['parsed_share']:.0f}% of sentences parsed"
         lines.append(f"| {r['kind']} | {r['workers']} | {r['articles']} | {r['seconds']} | {r['articles_per_s']} | "
                      f"{r['tokens_per_s']} | {r['peak_rss_mb']} | {note} |")
     return "\n".join(lines) + "\n"
