@@ -148,3 +148,15 @@ def test_rioters_violence_coded_assault_can_be_violent_demonstration(clf):
     res = clf.predict(["Rioters hurled stones and petrol bombs at police and set cars on fire during the protest."],
                       ["ASSAULT"])[0]
     assert res is not None and res[0] in ("Riots", "Protests")
+
+
+def test_ruled_out_types_are_never_predicted(clf):
+    sent = "Militants seized control of the district after government troops withdrew."
+    free = clf.predict([sent], ["COERCE"])[0]
+    assert free is not None
+    banned = clf.predict([sent], ["COERCE"], ruled_out=[{free[1]}])[0]
+    assert banned is not None and banned[1] != free[1]
+    # ruling out everything the type allows leaves the classifier's own choice
+    everything = set(clf.classes_)
+    assert clf.predict([sent], ["COERCE"], ruled_out=[everything])[0][1] == free[1]
+

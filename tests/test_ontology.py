@@ -245,3 +245,17 @@ def test_tables_are_consistent():
         for m in row["mode"].split("|") if row["mode"] else []:
             if m != "-":
                 ontology.validate(row["event_type"], m)
+
+
+def test_acled_conventions_follow_the_actors():
+    from detente.ontology import acled_conventions
+
+    out = acled_conventions(actor_sectors=["REB"], recipient_sectors=["CVL"])
+    assert {"Government regains territory", "Armed clash", "Mob violence"} <= out
+    assert "Non-state actor overtakes territory" not in out and "Attack" not in out
+    out = acled_conventions(actor_sectors=["MIL", None], recipient_sectors=["REB"])
+    assert "Non-state actor overtakes territory" in out and "Government regains territory" not in out
+    assert "Attack" in out  # rebels are armed: violence against them is not violence against civilians
+    # unknown sides rule nothing out, except through the mode
+    assert acled_conventions(None) == frozenset()
+    assert acled_conventions("riot") == frozenset({"Peaceful protest"})

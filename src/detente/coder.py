@@ -145,7 +145,10 @@ class Coder:
         events = [e for c in coded for e in c.events]
         if not events:
             return
-        preds = self.acled_.predict([e.evidence.text for e in events], [e.event_type for e in events])
+        ruled_out = [ontology.acled_conventions(e.mode, actor_sectors=[a.sector for a in e.actor],
+                                                recipient_sectors=[r.sector for r in e.recipient]) for e in events]
+        preds = self.acled_.predict([e.evidence.text for e in events], [e.event_type for e in events],
+                                    ruled_out=ruled_out)
         for e, pred in zip(events, preds):
             if pred is not None:
                 e.acled_type, e.acled_subtype = pred[0], pred[1]

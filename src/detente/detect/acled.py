@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -213,7 +213,7 @@ class AcledClassifier:
         self.type_weight_ = float(self.manifest_.get("type_weight", 1.0))
         if self.min_probability is None:
             self.min_probability = float(self.manifest_.get("min_probability", 0.0))
-        index = {c: i for i, c in enumerate(self.classes_)}
+        index = self.index_ = {c: i for i, c in enumerate(self.classes_)}
         self.mask_: dict[str, np.ndarray] = {}
         for t, allowed in self.manifest_.get("allowed", {}).items():
             m = np.zeros(len(self.classes_), dtype=bool)
@@ -231,10 +231,13 @@ class AcledClassifier:
         return int(self.manifest_.get("embedding_dim", 256)) + len(self.cues_.categories) + len(MAPPABLE)
 
     def predict_proba(self, sentences: Sequence[str], event_types: Sequence[str | None], *,
-                      embeddings: np.ndarray | None = None) -> np.ndarray:
+                      embeddings: np.ndarray | None = None,
+                      ruled_out: Sequence[Collection[str]] | None = None) -> np.ndarray:
         """Probabilities over ``classes_`` (rows: sentences); restricted and renormalised per type if asked.
 
-        ``embeddings``: precomputed ``detect.embed.embed(sentences)`` rows, to skip encoding twice.
+        ``embeddings``: precomputed rows of the model's encoder (``encode(sentences, self.encoder_)``), to skip
+        encoding twice. ``ruled_out``: per row, sub-event types the event's actors exclude
+        (``ontology.acled_conventions``); ignored for a row where it would exclude every remaining type.
         """
         if len(sentences) != len(event_types):
             raise ValueError(f"{len(sentences)} sentences but {len(event_types)} event types; give one type per "
@@ -252,16 +255,25 @@ class AcledClassifier:
                 m = self.mask_.get(t) if t else None
                 if m is not None and m.any():
                     p[row, ~m] = 0.0
+        for row, out in enumerate(ruled_out or ()):
+            cols = [self.index_[c] for c in out if c in self.index_]
+            if cols:
+                keep = p[row].copy()
+                keep[cols] = 0.0
+                if keep.sum() > 0:
+                    p[row] = keep
         return p / p.sum(axis=1, keepdims=True)
 
     def predict(self, sentences: Sequence[str], event_types: Sequence[str | None], *,
-                embeddings: np.ndarray | None = None) -> list[Prediction | None]:
+                embeddings: np.ndarray | None = None,
+                ruled_out: Sequence[Collection[str]] | None = None) -> list[Prediction | None]:
         """(ACLED event_type, sub_event_type, probability) per sentence, or None.
 
         None when the PLOVER type cannot map to ACLED (verbal types, AID, COOPERATE, CONCEDE, SANCTION, NONE,
         unknown strings), when the sentence is empty, or when the best probability is below ``min_probability``.
         Pass ``None`` as the type for a type-agnostic prediction (for sentences whose type is unknown).
-        ``embeddings``: optional precomputed sentence vectors, one row per sentence.
+        ``embeddings``: optional precomputed sentence vectors, one row per sentence. ``ruled_out``: per row, the
+        sub-event types ACLED's actor conventions exclude (``ontology.acled_conventions``).
         """
         if len(sentences) != len(event_types):
             raise ValueError(f"{len(sentences)} sentences but {len(event_types)} event types; give one type per "
@@ -272,7 +284,8 @@ class AcledClassifier:
         if not rows:
             return out
         vecs = None if embeddings is None else np.asarray(embeddings)[rows]
-        proba = self.predict_proba([sentences[i] for i in rows], [event_types[i] for i in rows], embeddings=vecs)
+        proba = self.predict_proba([sentences[i] for i in rows], [event_types[i] for i in rows], embeddings=vecs,
+                                   ruled_out=[ruled_out[i] for i in rows] if ruled_out is not None else None)
         best = proba.argmax(axis=1)
         for k, i in enumerate(rows):
             p = float(proba[k, best[k]])

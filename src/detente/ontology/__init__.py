@@ -82,6 +82,16 @@ class AcledRule:
 
 
 @dataclass(frozen=True, slots=True)
+class _Convention:
+    """A row of acled_conventions.csv: who an ACLED sub-event type needs on each side (None: anyone)."""
+
+    sub_event_type: str
+    actor: frozenset[str] | None
+    recipient: frozenset[str] | None
+    modes_excluded: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class _Case:
     label: str
     acled: tuple[str, str] | None
@@ -145,6 +155,12 @@ class _Ontology:
             )
             rules.setdefault(rule.event_type, []).append(rule)
         self.acled_rules = {t: tuple(sorted(rs, key=lambda x: x.rule)) for t, rs in rules.items()}
+        self.conventions: tuple[_Convention, ...] = tuple(
+            _Convention(r["sub_event_type"], _sectors(r["actor"], groups, line, "acled_conventions.csv"),
+                        _sectors(r["recipient"], groups, line, "acled_conventions.csv"),
+                        frozenset(m for m in r["modes_excluded"].split("|") if m))
+            for line, r in enumerate(_read("acled_conventions.csv", ("sub_event_type", "actor", "recipient",
+                                                                     "modes_excluded")), 2))
         self.case: dict[str, _Case] = {}
         self.case_by_subtype: dict[str, str] = {}
         for r in _read("case2021_labels.csv", ("label", "acled_event_type", "acled_sub_event_type", "event_type",
@@ -170,6 +186,7 @@ def _read(name: str, required: tuple[str, ...]) -> list[dict[str, str]]:
         row = {k: (v or "").strip() for k, v in row.items() if k is not None}
         if not all(row.get(c) or c in ("mode", "event_type", "intensity", "acled_event_type", "also",
                                         "acled_sub_event_type", "actor_sectors", "recipient_sectors", "context",
+                                        "actor", "recipient", "modes_excluded",
                                         "cameo_code") for c in required):
             raise DetenteError("E606", path=name, line=line, detail=f"empty required field in {row}")
         rows.append(row)
@@ -183,14 +200,15 @@ def _float(row: dict[str, str], col: str, path: str) -> float:
         raise DetenteError("E606", path=path, line="?", detail=f"{col}={row[col]!r} is not a number") from exc
 
 
-def _sectors(cell: str, groups: dict[str, frozenset[str]], line: int) -> frozenset[str] | None:
+def _sectors(cell: str, groups: dict[str, frozenset[str]], line: int,
+             path: str = "acled_map.csv") -> frozenset[str] | None:
     if not cell:
         return None
     out: set[str] = set()
     for part in cell.split("|"):
         if part.startswith("@"):
             if part[1:] not in groups:
-                raise DetenteError("E606", path="acled_map.csv", line=line, detail=f"unknown sector group {part}")
+                raise DetenteError("E606", path=path, line=line, detail=f"unknown sector group {part}")
             out |= groups[part[1:]]
         else:
             out.add(part)
@@ -367,6 +385,28 @@ def acled(event_type: str, mode: str | None = None, *, actor_sectors: Iterable[s
     else:
         type_info(event_type)
     return _acled(event_type, mode, frozenset(actor_sectors), frozenset(recipient_sectors), frozenset(context))
+
+
+def acled_conventions(mode: str | None = None, *, actor_sectors: Iterable[str | None] = (),
+                      recipient_sectors: Iterable[str | None] = ()) -> frozenset[str]:
+    """ACLED sub-event types an event's known actors (or mode) rule out, by acled_conventions.csv.
+
+    A type is ruled out when the event's known actor sectors include none of the sectors the type needs (likewise
+    for recipients), or when the event's mode is excluded. An unknown side (no sectors) rules nothing out.
+
+    >>> out = acled_conventions(actor_sectors=["REB"], recipient_sectors=["CVL"])
+    >>> "Government regains territory" in out, "Armed clash" in out, "Attack" in out
+    (True, True, False)
+    >>> acled_conventions("riot")
+    frozenset({'Peaceful protest'})
+    """
+    actors = frozenset(s for s in actor_sectors if s)
+    recipients = frozenset(s for s in recipient_sectors if s)
+    return frozenset(
+        c.sub_event_type for c in _ont().conventions
+        if mode in c.modes_excluded
+        or (c.actor is not None and actors and not actors & c.actor)
+        or (c.recipient is not None and recipients and not recipients & c.recipient))
 
 
 def _case(label: str) -> _Case:
