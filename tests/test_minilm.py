@@ -80,3 +80,38 @@ def test_minilm_model_without_weights_refuses_to_load(monkeypatch):
     with pytest.raises(DetenteError) as err:
         acled.AcledClassifier(path=path).initialize()
     assert err.value.code == "E003"
+
+
+TEXT = ("Fighter jets bombed rebel positions near the town on Monday, killing 12 fighters. "
+        "The foreign minister said the talks would resume next week.")
+
+
+@needs_minilm
+@pytest.mark.parametrize("below, asked", [(0.0, False), (1.0, True)])
+def test_coder_asks_minilm_only_where_the_fast_model_is_unsure(below, asked):
+    from detente.coder import Coder
+    from detente.schema import Article
+
+    coder = Coder(minilm=True, minilm_below=below).initialize()
+    seen: list[list[str]] = []
+    if coder.acled_accurate_ is not None:
+        real = coder.acled_accurate_.predict
+
+        class Spy:
+            def predict(self, texts, types, **kw):
+                seen.append(list(types))
+                return real(texts, types, **kw)
+
+        coder.acled_accurate_ = Spy()
+    events = coder.code(Article(text=TEXT, published="2024-01-19")).events
+    assert any(e.event_type == "ASSAULT" and e.acled_subtype == "Air/drone strike" for e in events)
+    assert bool(seen) is asked
+    if asked:  # every event the ACLED classes can express, and only those
+        assert set(seen[0]) <= set(acled.MAPPABLE) and "ASSAULT" in seen[0]
+
+
+def test_coder_without_minilm_uses_the_fast_model_alone():
+    from detente.coder import Coder
+
+    coder = Coder(minilm=False).initialize()
+    assert coder.acled_accurate_ is None and coder.acled_.encoder_ == "model2vec"

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import ontology
 from .annotate import load_nlp, split_sentences
+from .detect.acled import MAPPABLE as MAPPABLE_ACLED
 from .detect.detector import EventDetector, Mention
 from .errors import DetenteError
 from .detect.roles import Role
@@ -65,8 +66,10 @@ class CoderConfig(BaseModel):
     actors: list[Path] = Field(default_factory=list, description="extra actor dictionaries (CSV/TSV/JSONL)")
     keep_actorless: bool = Field(False, description="keep events with no resolved actor or recipient")
     merge_mentions: bool = Field(True, description="merge mentions of the same event within an article")
-    minilm: bool | None = Field(None, description="ACLED sub-event typing with the MiniLM encoder (more accurate, "
-                                "~40 ms per event sentence); None: when its weights are installed")
+    minilm: bool | None = Field(None, description="ACLED sub-event typing with the MiniLM encoder where the fast "
+                                "model is unsure; None: when its weights are installed")
+    minilm_below: float = Field(0.5, ge=0, le=1, description="ask MiniLM when the fast (model2vec) ACLED model's "
+                                "best probability is below this (1 = for every event, 0 = never)")
 
 
 class Coder:
@@ -96,9 +99,15 @@ class Coder:
         try:
             from .detect.acled import load_acled_classifier
 
-            self.acled_ = load_acled_classifier(use_minilm=self.config.minilm)
-        except DetenteError:  # no trained ACLED model shipped: the ontology's rules alone
-            self.acled_ = None
+            self.acled_ = load_acled_classifier(use_minilm=False)
+            self.acled_accurate_ = None
+            if self.config.minilm is not False and self.config.minilm_below > 0:
+                accurate = load_acled_classifier(use_minilm=self.config.minilm)
+                self.acled_accurate_ = accurate if accurate.encoder_ == "minilm" else None
+        except DetenteError:  # no trained ACLED model shipped (or MiniLM asked for and missing): rules alone
+            if self.config.minilm:
+                raise
+            self.acled_ = self.acled_accurate_ = None
         self._ready = True
         return self
 
@@ -138,17 +147,27 @@ class Coder:
         return coded
 
     def _acled(self, coded: list[CodedArticle]) -> None:
-        """ACLED event/sub-event types from the learned classifier (one batch call), where it is confident; the
-        ontology's rules otherwise."""
+        """ACLED event/sub-event types from the learned classifiers (one batch call each), where they are confident;
+        the ontology's rules otherwise. The fast model reads every event; MiniLM re-reads those it is unsure of
+        (best probability below ``minilm_below``): the accurate encoder where it pays (docs/acled.md)."""
         if self.acled_ is None:
             return
         events = [e for c in coded for e in c.events]
         if not events:
             return
+        texts = [e.evidence.text for e in events]
+        types = [e.event_type for e in events]
         ruled_out = [ontology.acled_conventions(e.mode, actor_sectors=[a.sector for a in e.actor],
                                                 recipient_sectors=[r.sector for r in e.recipient]) for e in events]
-        preds = self.acled_.predict([e.evidence.text for e in events], [e.event_type for e in events],
-                                    ruled_out=ruled_out)
+        preds = self.acled_.predict(texts, types, ruled_out=ruled_out)
+        if self.acled_accurate_ is not None:
+            unsure = [i for i, p in enumerate(preds) if types[i] in MAPPABLE_ACLED
+                      and (p is None or p[2] < self.config.minilm_below)]
+            if unsure:
+                again = self.acled_accurate_.predict([texts[i] for i in unsure], [types[i] for i in unsure],
+                                                     ruled_out=[ruled_out[i] for i in unsure])
+                for i, p in zip(unsure, again):
+                    preds[i] = p or preds[i]
         for e, pred in zip(events, preds):
             if pred is not None:
                 e.acled_type, e.acled_subtype = pred[0], pred[1]

@@ -25,8 +25,12 @@ from ..schema import Article, CodedArticle, Reject
 
 @functools.lru_cache(maxsize=1)
 def _worker_coder(config_json: str):
+    from threadpoolctl import threadpool_limits
+
     from ..coder import Coder, CoderConfig
 
+    # one worker per core: numpy's BLAS (the MiniLM encoder) must not spread over the cores the other workers use
+    threadpool_limits(1)
     return Coder(config=CoderConfig.model_validate_json(config_json)).initialize()
 
 
