@@ -26,6 +26,7 @@ from . import ontology
 from .annotate import load_nlp, split_sentences
 from .detect.acled import MAPPABLE as MAPPABLE_ACLED
 from .detect.detector import EventDetector, Mention
+from .detect.hazards import reads_as_hazard
 from .errors import DetenteError
 from .detect.roles import Role
 from .resolve.actors import ActorResolver
@@ -226,6 +227,9 @@ class Coder:
         if self.config.merge_mentions:
             events = self._possessive_references(events, possessives)
         events = [self._refine_location(e, places) for e in events]
+        # a flood or a gas explosion that kills is a disaster, not an attack: no ASSAULT without a named attacker
+        events = [e for e in events if not (e.event_type == "ASSAULT" and reads_as_hazard(e.evidence.text)
+                                            and not any(a.country or a.sector for a in e.actor))]
         if not self.config.keep_actorless:
             events = [e for e in events if has_actor(e) or (e.confidence > 0 and unattributed_ok(e))]
         return CodedArticle(article=article, events=events, entities=entities, places=places, warnings=warnings)
