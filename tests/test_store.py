@@ -56,6 +56,15 @@ def test_store_refuses_newer_schema(store_target):
 
 
 # --- writes ------------------------------------------------------------------------------------------------------
+def test_stored_ids_answers_for_a_batch(store):
+    coded = pakistan()
+    assert store.stored_ids([coded.article.id, "art-none"]) == set()
+    store.write(coded)
+    many = [f"art-{i}" for i in range(1200)] + [coded.article.id, coded.article.id]  # over one IN (...) chunk
+    assert store.stored_ids(many) == {coded.article.id}
+    assert store.stored_ids([]) == set()
+
+
 def test_store_write_is_idempotent(store):
     coded = pakistan()
     assert not store.has_article(coded.article.id)

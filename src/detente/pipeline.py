@@ -69,6 +69,7 @@ def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch
     it = iter(records)
     while batch := list(itertools.islice(it, batch_size)):
         todo: list[Article] = []
+        stored = store.stored_ids([r.id for r in batch if isinstance(r, Article)]) if store is not None else set()
         for rec in batch:
             if isinstance(rec, Reject):
                 keep_reject(rec, store, stats)
@@ -76,7 +77,7 @@ def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch
                     on_reject(rec)
                 continue
             stats.articles += 1
-            if store is not None and store.has_article(rec.id):
+            if rec.id in stored:
                 stats.skipped += 1
                 if on_progress:
                     on_progress(rec)

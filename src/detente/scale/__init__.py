@@ -136,18 +136,18 @@ def iter_archive(inputs: Iterable[str], *, db: str | None = None, n_workers: int
 
 
 def _batches(records, size: int, store, stats: RunStats) -> Iterator[list[dict]]:
-    batch: list[dict] = []
-    for rec in records:
-        if isinstance(rec, Reject):
-            keep_reject(rec, store, stats)
-            continue
-        stats.articles += 1
-        if store is not None and store.has_article(rec.id):
-            stats.skipped += 1
-            continue
-        batch.append(rec.model_dump(mode="json"))
-        if len(batch) >= size:
+    it = iter(records)
+    while chunk := list(itertools.islice(it, size)):
+        stored = store.stored_ids([r.id for r in chunk if isinstance(r, Article)]) if store is not None else set()
+        batch: list[dict] = []
+        for rec in chunk:
+            if isinstance(rec, Reject):
+                keep_reject(rec, store, stats)
+                continue
+            stats.articles += 1
+            if rec.id in stored:
+                stats.skipped += 1
+                continue
+            batch.append(rec.model_dump(mode="json"))
+        if batch:
             yield batch
-            batch = []
-    if batch:
-        yield batch

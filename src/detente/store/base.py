@@ -205,6 +205,16 @@ class Store:
         """True when the article is stored (its events with it)."""
         return bool(self._fetchall("SELECT 1 FROM articles WHERE id = ? LIMIT 1", (article_id,)))
 
+    def stored_ids(self, article_ids: Sequence[str]) -> set[str]:
+        """The ids among ``article_ids`` that are stored: one query for a batch (runs skip what they have done)."""
+        ids = list(dict.fromkeys(article_ids))
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            found.update(r[0] for r in self._fetchall(f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
+        return found
+
     def write(self, coded: CodedArticle) -> bool:
         """Store one coded article with its events, entities and places in one transaction.
 
