@@ -123,3 +123,23 @@ def test_criticism_in_reported_speech_targets_the_possessor(coder):
     ev = _one(_code(coder, "The United States noted that the clashes showed Iran's regional unpopularity."), "ACCUSE")
     assert {a.country for a in ev.actor} == {"USA"}
     assert {r.country for r in ev.recipient} == {"IRN"}
+
+
+def test_all_capitals_text_is_read_in_ordinary_case_and_quoted_as_written():
+    from detente.annotate import case_view
+    from detente.coder import Coder
+
+    text = ("ISLAMABAD, 18 JAN -- PAKISTANI FIGHTER JETS STRUCK MILITANT HIDEOUTS IN IRAN'S SISTAN AND BALUCHESTAN "
+            "PROVINCE ON THURSDAY, KILLING NINE PEOPLE, THE FOREIGN OFFICE SAID.")
+    view = case_view(text)
+    assert view is not None and len(view) == len(text) and view.startswith("Islamabad")
+    coded = Coder().code(Article(text=text, published="2024-01-18"))
+    assert coded.article.text == text
+    strikes = [e for e in coded.events if e.event_type == "ASSAULT"]
+    assert strikes, [e.event_type for e in coded.events]
+    e = strikes[0]
+    assert {a.country for a in e.actor} == {"PAK"} and e.toll.killed.best == 9
+    assert e.evidence.text == text[e.evidence.start:e.evidence.end]  # quoted as written, capitals and all
+    for ent in e.actor + e.recipient:
+        if ent.span is not None:
+            assert ent.span.text == text[ent.span.start:ent.span.end]

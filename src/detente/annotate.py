@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterable
 
 import spacy
 from spacy.language import Language
@@ -75,6 +76,45 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = m.end()
     _append(text, start, len(text), spans)
     return spans
+
+
+def shouting(text: str) -> bool:
+    """Whether a text is written in capitals (wire-service and telex archives, headlines): ≥ 80 % of its first
+    4,000 characters' letters, and at least 40 letters."""
+    letters = [c for c in text[:4000] if c.isalpha()]
+    return len(letters) >= 40 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def case_view(text: str, names: Callable[[str], Iterable[tuple[int, int]]] | None = None) -> str | None:
+    """A copy of an all-capitals text in ordinary case, **of the same length** (offsets stay valid), for the
+    tagger and parser, which read every capitalised word as a proper noun; None when the text is not shouting.
+
+    Lower case throughout, then a capital at each sentence start and on each word of the spans ``names`` finds in
+    the lower-cased text (the coder passes the actor knowledge base: countries, capitals, named groups).
+
+    >>> case_view("GUERRILLAS ATTACKED THE FARM NEAR GUATEMALA CITY. THE ARMY DENIED IT.",
+    ...           names=lambda t: [(t.index("guatemala"), t.index("guatemala") + 14)])
+    'Guerrillas attacked the farm near Guatemala City. The army denied it.'
+    >>> case_view("Iran struck Pakistan on Tuesday.") is None
+    True
+    """
+    if not shouting(text):
+        return None
+    chars = [c.lower() if len(c.lower()) == 1 else c for c in text]  # "İ".lower() is two characters: kept
+    lower = "".join(chars)
+
+    def capital(i: int) -> None:
+        if len(chars[i].upper()) == 1:
+            chars[i] = chars[i].upper()
+
+    for start, end in split_sentences(lower):
+        first = next((i for i in range(start, end) if chars[i].isalpha()), None)
+        if first is not None:
+            capital(first)
+    for start, end in (names(lower) if names else ()):
+        for m in re.finditer(r"[^\W\d_]+", lower[start:end]):
+            capital(start + m.start())
+    return "".join(chars)
 
 
 def _append(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:

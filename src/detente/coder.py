@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import ontology
-from .annotate import load_nlp, split_sentences
+from .annotate import case_view, load_nlp, split_sentences
 from .detect.acled import MAPPABLE as MAPPABLE_ACLED
 from .detect.detector import EventDetector, Mention
 from .detect.hazards import reads_as_hazard
@@ -131,7 +131,10 @@ class Coder:
             yield from self._code_batch(batch)
 
     # -- internals --------------------------------------------------------------------------------------------
-    def _code_batch(self, articles: list[Article]) -> list[CodedArticle]:
+    def _code_batch(self, originals: list[Article]) -> list[CodedArticle]:
+        # all-capitals text (wire archives, telex) is read through a same-length copy in ordinary case
+        views = [case_view(a.text, names=self._name_spans) for a in originals]
+        articles = [a if v is None else a.model_copy(update={"text": v}) for a, v in zip(originals, views)]
         jobs: list[tuple[int, int, int]] = []  # (article index, sentence start, sentence end)
         for a_i, art in enumerate(articles):
             for s, e in split_sentences(art.text):
@@ -145,7 +148,14 @@ class Coder:
             per_article.setdefault(a_i, []).append((s, doc, found))
         coded = [self._assemble(art, per_article.get(i, [])) for i, art in enumerate(articles)]
         self._acled(coded)
+        for c, original, view in zip(coded, originals, views):
+            if view is not None:
+                c.article = original
+                _quote_original(c, original.text)
         return coded
+
+    def _name_spans(self, text: str) -> list[tuple[int, int]]:
+        return [(e.span.start, e.span.end) for e in self.actors_.find(text) if e.span is not None]
 
     def _acled(self, coded: list[CodedArticle]) -> None:
         """ACLED event/sub-event types from the learned classifiers (one batch call each), where they are confident;
@@ -502,4 +512,26 @@ def _state_sector(e: Entity, event_type: str) -> Entity:
         return e.model_copy(update={"sector": "MIL"})  # "Tehran's strikes": the capital stands for the state
     return e
 
+
+def _quote_original(node: object, text: str) -> None:
+    """Make every quoted text of a coded article quote ``text`` (the article as written), for articles read through
+    ``case_view``: the offsets are the same, only the case differs."""
+    if isinstance(node, (list, tuple)):
+        for item in node:
+            _quote_original(item, text)
+        return
+    if not isinstance(node, BaseModel):
+        return
+    if isinstance(node, (Span, Evidence)):
+        node.text = text[node.start:node.end]
+    for name in ("span", "date_span"):
+        span = getattr(node, name, None)
+        field = "text" if name == "span" else "date_text"
+        quoted = getattr(node, field, None)
+        if isinstance(span, Span) and isinstance(quoted, str) and quoted.lower() == text[span.start:span.end].lower():
+            setattr(node, field, text[span.start:span.end])
+    for name in type(node).model_fields:
+        value = getattr(node, name)
+        if isinstance(value, (BaseModel, list, tuple)):
+            _quote_original(value, text)
 
