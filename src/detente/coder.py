@@ -249,7 +249,10 @@ class Coder:
         out: list[Entity] = []
         for r in roles:
             head = doc[r.head]
-            span = doc[r.start:r.end]
+            start_i, end_i = r.start, r.end
+            while end_i - 1 > start_i and doc[end_i - 1].is_space:
+                end_i -= 1  # a line break inside a role phrase ("THE ARMY\nDENIED") is not part of the name
+            span = doc[start_i:end_i]
             if PAIR_WORDS.search(span.text):
                 out.extend(_pair(span, offset, context))  # "both nations": the article's two main countries
                 continue
@@ -528,8 +531,12 @@ def _quote_original(node: object, text: str) -> None:
         span = getattr(node, name, None)
         field = "text" if name == "span" else "date_text"
         quoted = getattr(node, field, None)
-        if isinstance(span, Span) and isinstance(quoted, str) and quoted.lower() == text[span.start:span.end].lower():
-            setattr(node, field, text[span.start:span.end])
+        if isinstance(span, Span) and isinstance(quoted, str) and quoted:
+            # the quoted phrase may be wider than its span ("the Guatemala army" around "GUATEMALA ARMY")
+            lo = max(0, span.start - len(quoted))
+            at = text.lower().find(quoted.lower(), lo, span.end + len(quoted))
+            if at >= 0:
+                setattr(node, field, text[at:at + len(quoted)])
     for name in type(node).model_fields:
         value = getattr(node, name)
         if isinstance(value, (BaseModel, list, tuple)):
