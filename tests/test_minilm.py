@@ -110,6 +110,29 @@ def test_coder_asks_minilm_only_where_the_fast_model_is_unsure(below, asked):
         assert set(seen[0]) <= set(acled.MAPPABLE) and "ASSAULT" in seen[0]
 
 
+@needs_minilm
+def test_minilm_reads_at_most_its_budget_of_sentences_per_article():
+    from detente.coder import Coder
+    from detente.schema import Article
+
+    text = ("Rebels shelled the army base on Monday. Militants ambushed a police convoy near the border. "
+            "Gunmen attacked a village market, killing four. Troops clashed with insurgents in the hills.")
+    coder = Coder(minilm=True, minilm_below=1.0, minilm_per_article=1).initialize()
+    seen: list[list[str]] = []
+    real = coder.acled_accurate_.predict
+
+    class Spy:
+        def predict(self, texts, types, **kw):
+            seen.append(list(texts))
+            return real(texts, types, **kw)
+
+    coder.acled_accurate_ = Spy()
+    articles = [Article(text=text, published="2024-01-19"), Article(text=text.upper(), published="2024-01-19")]
+    coded = list(coder.pipe(articles))
+    assert sum(e.event_type == "ASSAULT" for e in coded[0].events) >= 2
+    assert len(seen) == 1 and len(set(seen[0])) == 2  # one sentence for each of the two articles
+
+
 def test_coder_without_minilm_uses_the_fast_model_alone():
     from detente.coder import Coder
 

@@ -71,6 +71,8 @@ class CoderConfig(BaseModel):
                                 "model is unsure; None: when its weights are installed")
     minilm_below: float = Field(0.5, ge=0, le=1, description="ask MiniLM when the fast (model2vec) ACLED model's "
                                 "best probability is below this (1 = for every event, 0 = never)")
+    minilm_per_article: int = Field(2, ge=0, description="at most this many sentences per article are re-read by "
+                                    "MiniLM, the least sure first: a bound on its cost for event-dense articles")
 
 
 class Coder:
@@ -166,14 +168,22 @@ class Coder:
         events = [e for c in coded for e in c.events]
         if not events:
             return
+        article_of = [i for i, c in enumerate(coded) for _ in c.events]
         texts = [e.evidence.text for e in events]
         types = [e.event_type for e in events]
         ruled_out = [ontology.acled_conventions(e.mode, actor_sectors=[a.sector for a in e.actor],
                                                 recipient_sectors=[r.sector for r in e.recipient]) for e in events]
         preds = self.acled_.predict(texts, types, ruled_out=ruled_out)
         if self.acled_accurate_ is not None:
-            unsure = [i for i, p in enumerate(preds) if types[i] in MAPPABLE_ACLED
-                      and (p is None or p[2] < self.config.minilm_below)]
+            unsure = sorted((i for i, p in enumerate(preds) if types[i] in MAPPABLE_ACLED
+                             and (p is None or p[2] < self.config.minilm_below)),
+                            key=lambda i: preds[i][2] if preds[i] else 0.0)
+            budget: dict[int, set[str]] = {}  # article → the sentences MiniLM reads for it
+            for i in unsure:
+                chosen = budget.setdefault(article_of[i], set())
+                if texts[i] in chosen or len(chosen) < self.config.minilm_per_article:
+                    chosen.add(texts[i])
+            unsure = sorted(i for i in unsure if texts[i] in budget[article_of[i]])
             if unsure:
                 again = self.acled_accurate_.predict([texts[i] for i in unsure], [types[i] for i in unsure],
                                                      ruled_out=[ruled_out[i] for i in unsure])
