@@ -162,7 +162,8 @@ class Coder:
     def _acled(self, coded: list[CodedArticle]) -> None:
         """ACLED event/sub-event types from the learned classifiers (one batch call each), where they are confident;
         the ontology's rules otherwise. The fast model reads every event; MiniLM re-reads those it is unsure of
-        (best probability below ``minilm_below``): the accurate encoder where it pays (docs/acled.md)."""
+        (best probability below ``minilm_below``; at most ``minilm_per_article`` sentences of an article, the least
+        sure first): the accurate encoder where it pays, at a bounded cost (docs/detect.md)."""
         if self.acled_ is None:
             return
         events = [e for c in coded for e in c.events]
