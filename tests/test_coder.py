@@ -143,3 +143,13 @@ def test_all_capitals_text_is_read_in_ordinary_case_and_quoted_as_written():
     for ent in e.actor + e.recipient:
         if ent.span is not None:
             assert ent.span.text == text[ent.span.start:ent.span.end]
+
+
+def test_names_in_all_capitals_text_get_their_capitals_back():
+    from detente.annotate import case_view
+    from detente.coder import Coder
+
+    coder = Coder().initialize()
+    view = case_view("ON 3 FEBRUARY PRESIDENT CEREZO MET THE FMLN COMMANDERS IN GUATEMALA CITY. NO ONE WAS HURT.",
+                     names=coder._name_spans)
+    assert view == "On 3 February president Cerezo met the Fmln commanders in Guatemala City. No one was hurt."

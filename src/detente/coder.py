@@ -26,6 +26,7 @@ from . import ontology
 from .annotate import case_view, load_nlp, split_sentences
 from .detect.acled import MAPPABLE as MAPPABLE_ACLED
 from .detect.detector import EventDetector, Mention
+from .detect.embed import vocabulary
 from .detect.hazards import reads_as_hazard
 from .errors import DetenteError
 from .detect.roles import Role
@@ -55,6 +56,12 @@ APPEAL_TO_PARTIES = re.compile(r"\b(?:restraint|calm|de-?escalat\w*|ceasefire|ce
 NO_COUNTRY_SECTORS = {"IGO", "NGO"}
 IMPLICIT_SHARE = 0.8
 STATE_SECTORS = {None, "GOV", "MIL", "COP", "CVL", "JUD", "LEG"}  # recipients whose country is where the act happened
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "ies", "ment", "ments")
+_CALENDAR = frozenset("january february april june july august september october november december "  # not "may", "march"
+                      "monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 class CoderConfig(BaseModel):
@@ -157,7 +164,17 @@ class Coder:
         return coded
 
     def _name_spans(self, text: str) -> list[tuple[int, int]]:
-        return [(e.span.start, e.span.end) for e in self.actors_.find(text) if e.span is not None]
+        """Where the names are in lower-cased text: what the actor knowledge base finds, and words of three
+        letters or more that are not common English words (not in the embeddings' vocabulary, nor once a
+        plural or verb ending is taken off): "cerezo", "fmln", "farabundo"; and month and weekday names."""
+        spans = [(e.span.start, e.span.end) for e in self.actors_.find(text) if e.span is not None]
+        common = vocabulary()
+        for m in _WORD.finditer(text):
+            w = m.group(0)
+            if w in _CALENDAR or len(w) >= 3 and w not in common and not any(
+                    w.endswith(suf) and w[:-len(suf)] in common for suf in _SUFFIXES):
+                spans.append((m.start(), m.end()))
+        return spans
 
     def _acled(self, coded: list[CodedArticle]) -> None:
         """ACLED event/sub-event types from the learned classifiers (one batch call each), where they are confident;

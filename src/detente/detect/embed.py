@@ -42,3 +42,15 @@ def embed(texts: list[str]) -> np.ndarray:
 def dim() -> int:
     config = json.loads((MODEL_DIR / "config.json").read_text())
     return int(config.get("hidden_dim") or load_embedder().dim)
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str]:
+    """The whole words of the shipped model's (BERT uncased) word-piece vocabulary: ~22 k common English words and
+    well-known names. A lower-case word outside it is most likely a rarer name ("cerezo", "fmln")."""
+    path = MODEL_DIR / "tokenizer.json"
+    try:
+        vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    except (FileNotFoundError, KeyError, ValueError) as exc:
+        raise DetenteError("E003", path=str(path)) from exc
+    return frozenset(w for w in vocab if w.isalpha() and not w.startswith("##"))
