@@ -257,9 +257,7 @@ class Store:
         for c in batch:
             uniq.setdefault(c.article.id, c)
         with self._tx():
-            ids = list(uniq)
-            marks = ", ".join("?" * len(ids))
-            stored = {r[0] for r in self._fetchall(f"SELECT id FROM articles WHERE id IN ({marks})", ids)}
+            stored = self.stored_ids(list(uniq))
             todo = [c for i, c in uniq.items() if i not in stored]
             if not todo:
                 return 0
