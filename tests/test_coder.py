@@ -153,3 +153,25 @@ def test_names_in_all_capitals_text_get_their_capitals_back():
     view = case_view("ON 3 FEBRUARY PRESIDENT CEREZO MET THE FMLN COMMANDERS IN GUATEMALA CITY. NO ONE WAS HURT.",
                      names=coder._name_spans)
     assert view == "On 3 February president Cerezo met the Fmln commanders in Guatemala City. No one was hurt."
+
+
+@pytest.mark.parametrize("text, event_type, recipients", [
+    # the target is named in the predicate but no target phrase resolved ("development aid" is no actor)
+    ("Japan has suspended development aid to Myanmar.", "SANCTION", {"MMR"}),
+    ("Turkey refused to respond to a demand from the United States.", "REJECT", {"USA"}),
+    # a protest with no target phrase is aimed at the government where it happens
+    ("Students held a rally in Dhaka to protest fuel prices.", "PROTEST", {"BGD"}),
+])
+def test_targets_named_in_the_predicate_or_by_the_place(text, event_type, recipients):
+    from detente.coder import Coder
+
+    events = [e for e in Coder().code(Article(text=text, published="2024-01-19")).events if e.event_type == event_type]
+    assert events and {r.country for r in events[0].recipient} == recipients
+
+
+def test_predicate_target_is_never_the_actor_itself():
+    from detente.coder import Coder
+
+    text = "Iran rejected the Iranian opposition's call for a referendum."
+    for e in Coder().code(Article(text=text, published="2024-01-19")).events:
+        assert not ({a.country for a in e.actor} & {r.country for r in e.recipient} - {None})

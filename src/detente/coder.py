@@ -48,7 +48,8 @@ PAIR_WORDS = re.compile(r"^(?:the )?(?:both|two) (?:nations|countries|sides|neig
 INTERNATIONAL = {"IGO", "NGO", "UNO", "EUR", "MNC", "ISM", "IMG"}
 PROMINENCE = (1.0, 0.9, 0.8, 0.7)  # event confidence factor by the trigger's depth below the sentence root
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
-PLACE_IS_TARGET = {"ASSAULT", "COERCE"}
+PLACE_IS_TARGET = {"ASSAULT", "COERCE", "PROTEST", "CONCEDE"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "agent", "expl"}
 DOMESTIC_SECTORS = {"COP", "JUD", "LEG"}
 DEFAULT_SOURCE_SECTOR = {"PROTEST": "PRT"}  # the sector of an unknown source, by event type
 LOCAL_SECTORS = DOMESTIC_SECTORS | {"PRT", "CVL", "LAB", "JRN", "OPP", "EDU", "MED", "REL", "BUS", "REF", "MIL", "GOV"}
@@ -162,6 +163,35 @@ class Coder:
                 c.article = original
                 _quote_original(c, original.text)
         return coded
+
+    def _predicate_target(self, doc, m: Mention, actor: list[Entity], offset: int,
+                          on: dt.date | None) -> list[Entity]:
+        """Knowledge-base actors named in the trigger's predicate (its subtree, or the subtree of the light verb
+        that takes a nominal trigger), outside the source phrases and of another country than the actor's: the
+        first one and those coordinated with it ("to the United States and Israel")."""
+        head = doc[m.trigger.head]
+        if head.pos_ not in ("VERB", "AUX") and head.dep_ in ("dobj", "obj") and head.head.pos_ == "VERB":
+            head = head.head  # "issued an ultimatum to Ecuador"
+        lo, hi = head.left_edge.i, head.right_edge.i + 1
+        skip = [(r.start, r.end) for r in m.sources] + [(m.trigger.start, m.trigger.end)]
+        for c in head.children:
+            if c.dep_ in SUBJECT_DEPS:
+                skip.append((c.left_edge.i, c.right_edge.i + 1))
+        own = {e.country for e in actor if e.country}
+        span = doc[lo:hi]
+        found = [e for e in self.actors_.find(span.text, offset=offset + span.start_char, on=on)
+                 if e.country and e.country not in own and e.span is not None]
+        out: list[Entity] = []
+        for e in found:
+            start_tok = next((t.i for t in span if offset + t.idx >= e.span.start), None)
+            if start_tok is None or any(a <= start_tok < b for a, b in skip):
+                continue
+            if out:
+                gap = doc.text[out[-1].span.end - offset:e.span.start - offset]
+                if not re.fullmatch(r"\s*(?:,|and|as well as|,\s*and)?\s*(?:the\s+)?", gap):
+                    break
+            out.append(e.model_copy(update={"confidence": round(e.confidence * 0.7, 3)}))
+        return out
 
     def _name_spans(self, text: str) -> list[tuple[int, int]]:
         """Where the names are in lower-cased text: what the actor knowledge base finds, and words of three
@@ -433,6 +463,10 @@ class Coder:
             parties = [c for c, _ in context.most_common(3) if c not in own][:2]
             if len(parties) == 2:
                 recipient = [Entity(text=c, country=c, confidence=0.4) for c in parties]
+        if not any(e.country for e in recipient) and m.event_type not in MATERIAL_CONFLICT:
+            # "halted aid to Serbia", "threatened to deliver blows to the United States and Israel", "demanded that
+            # Israel ease …": no target phrase resolved, so the first actor named in the predicate is the target
+            recipient = self._predicate_target(doc, m, actor, offset, when.date) or recipient
         if location is not None and location.country:
             # police, courts and parliaments act at home: "Police fired tear gas in Lagos" is Nigeria's police
             actor = [e.model_copy(update={"country": location.country, "confidence": round(e.confidence * 0.8, 3)})
