@@ -244,3 +244,12 @@ def test_plover_gsr_country_accuracy_floor(resolver: ActorResolver) -> None:
     score = evaluate(resolver, PLOVER_DEV)
     assert score.n > 300
     assert score.country_accuracy >= 0.75
+
+
+def test_a_stance_names_no_nationality():
+    from detente.resolve.actors import ActorResolver
+
+    r = ActorResolver().initialize()
+    assert r.resolve("an anti-Syria journalist").country is None
+    assert r.resolve("pro-Russian separatists").country is None
+    assert r.resolve("Russian separatists").country == "RUS"

@@ -175,3 +175,16 @@ def test_predicate_target_is_never_the_actor_itself():
     text = "Iran rejected the Iranian opposition's call for a referendum."
     for e in Coder().code(Article(text=text, published="2024-01-19")).events:
         assert not ({a.country for a in e.actor} & {r.country for r in e.recipient} - {None})
+
+
+def test_weekdays_are_not_places_and_stances_are_not_nationalities():
+    from detente.coder import Coder
+
+    coder = Coder()
+    text = "Guerrillas wounded two British soldiers in a bomb attack on Thursday, police said."
+    events = coder.code(Article(text=text, published="2024-01-19")).events
+    assert len(events) == 1  # "on Thursday" is no second attack on Thursday Island (Australia)
+    assert all(e.location is None or e.location.country != "AUS" for e in events)
+    text = "An anti-Syria journalist was killed by a car bomb in Beirut."
+    for e in coder.code(Article(text=text, published="2024-01-19")).events:
+        assert "SYR" not in {x.country for x in e.actor + e.recipient}

@@ -17,6 +17,8 @@ Conventions (IGO as a country code, Kosovo, Palestine, police, Taliban) are in d
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +42,7 @@ _PLACEISH, _NAMEISH = frozenset({"country", "adj", "seat"}), frozenset({"country
 
 
 _CACHE_SIZE = 200_000  # resolved phrases kept (cleared when full); phrases repeat a lot in news
+_STANCE = re.compile(r"\b(?:anti|pro)-[^\W\d_]+(?:-[^\W\d_]+)*", re.I)
 _MISS = object()
 _Composed = tuple[str | None, str | None, str | None, str | None, float, int, int]
 
@@ -183,6 +186,8 @@ class ActorResolver:
 
     def _compose(self, text: str, on: dt.date | None) -> _Composed | None:
         """The uncached work of :meth:`resolve`: match, then compose country, sector and named actor."""
+        # "an anti-Syria journalist", "pro-Russian separatists": the stance names a country, not the actor's own
+        text = _STANCE.sub(lambda m: " " * len(m.group(0)), text)
         toks = tokenize(text)
         if not toks:
             return None

@@ -10,6 +10,11 @@ PLACE_NOUNS = {"province", "region", "state", "city", "town", "village", "distri
                "oblast", "prefecture", "township", "area", "capital", "border", "camp", "enclave", "territory"}
 
 
+CALENDAR_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
 def toponym_chains(doc) -> list[tuple[int, int, bool]]:
     """Maximal runs of proper nouns (joined by hyphens), as (start, end, strong): strong when the syntax says
     place — object of a locative preposition, or followed by a place noun ("Sagaing region")."""
@@ -23,6 +28,9 @@ def toponym_chains(doc) -> list[tuple[int, int, bool]]:
         while j + 1 < n and (doc[j + 1].pos_ == "PROPN" or (doc[j + 1].text == "-" and j + 2 < n
                                                               and doc[j + 2].pos_ == "PROPN")):
             j += 2 if doc[j + 1].text == "-" else 1
+        if all(t.lower_ in CALENDAR_WORDS or t.like_num for t in doc[i:j + 1]):
+            i = j + 1  # "on Thursday", "in March": a date, not Thursday Island or a town called March
+            continue
         root = doc[i:j + 1].root
         strong = (root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS) or (
             j + 1 < n and doc[j + 1].lower_ in PLACE_NOUNS) or (root.head.lemma_.lower() in PLACE_NOUNS)
