@@ -188,3 +188,11 @@ def test_weekdays_are_not_places_and_stances_are_not_nationalities():
     text = "An anti-Syria journalist was killed by a car bomb in Beirut."
     for e in coder.code(Article(text=text, published="2024-01-19")).events:
         assert "SYR" not in {x.country for x in e.actor + e.recipient}
+
+
+def test_an_unknown_name_is_resolved_by_its_apposition():
+    from detente.coder import Coder
+
+    text = "Kenzo Oshima, the United Nations relief coordinator, demanded that the parties open the roads."
+    events = [e for e in Coder().code(Article(text=text, published="2024-01-19")).events if e.event_type == "REQUEST"]
+    assert events and {a.country for a in events[0].actor} == {"IGO"}

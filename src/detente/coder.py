@@ -319,6 +319,14 @@ class Coder:
                 continue
             start = offset + span.start_char
             ent = self.actors_.resolve(span.text, start=start, on=on)
+            if ent is None or not (ent.country or ent.name):
+                # "Kenzo Oshima, the United Nations relief coordinator": an unknown name says who it is in apposition
+                for app in (c for c in head.children if c.dep_ == "appos"):
+                    a_span = doc[app.left_edge.i:app.right_edge.i + 1]
+                    known = self.actors_.resolve(a_span.text, start=offset + a_span.start_char, on=on)
+                    if known is not None and (known.country or known.name):
+                        ent, span, start = known, a_span, offset + a_span.start_char
+                        break
             if ent is not None and (ent.country or ent.sector or ent.name):
                 out.extend(self._split_compound(ent, span.text, start, on))
             elif default_sector and head.pos_ in ("NOUN", "PROPN"):
