@@ -118,17 +118,29 @@ def _instrument(coder) -> dict[str, float]:
     return timers
 
 
+def _best(tries: list[dict]) -> dict:
+    ok = [t for t in tries if "error" not in t]
+    if not ok:
+        return tries[0]
+    best = dict(min(ok, key=lambda t: t["seconds"]))
+    best["tries"] = len(tries)
+    return best
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=200, help="articles in the generated corpus")
+    ap.add_argument("--n", type=int, default=300, help="articles in the generated corpus")
     ap.add_argument("--workers", type=int, default=2, help="also measure with this many workers (Dask)")
+    ap.add_argument("--repeat", type=int, default=3, help="tries of each single-process run; the fastest is kept")
     args = ap.parse_args()
     sys.path.insert(0, str(HERE))
     from corpus import write_corpus
 
     OUT.mkdir(exist_ok=True)
     corpus = str(write_corpus(OUT / "corpus.jsonl", args.n))
-    runs = [_child("detente", corpus, 1), _child("spacy", corpus, 1)]
+    # single-process runs are repeated and the fastest kept (as timeit does): the machine's noise only ever slows
+    # a run down, and both sides get the same number of tries
+    runs = [_best([_child(kind, corpus, 1) for _ in range(args.repeat)]) for kind in ("detente", "spacy")]
     if args.workers > 1:
         runs += [_child("detente", corpus, args.workers), _child("spacy", corpus, args.workers)]
     result = {"date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
@@ -141,7 +153,8 @@ def main() -> None:
 def render(result: dict) -> str:
     lines = [f"# Benchmark: ingest → code → store vs raw spaCy\n",
              f"Run {result['date']} on {result['machine']}, Python {result['python']} (`make bench`, "
-             f"generated ~600-word news-like articles, bench/corpus.py).\n",
+             f"generated ~600-word news-like articles, bench/corpus.py; single-process runs: best of "
+             f"{max((r.get('tries', 1) for r in result['runs']), default=1)}).\n",
              "| run | workers | articles | seconds | articles/s | tokens/s | peak RSS MB | notes |",
              "|---|---|---|---|---|---|---|---|"]
     by = {(r["kind"], r["workers"]): r for r in result["runs"]}

@@ -115,6 +115,10 @@ class Coder:
             if self.config.minilm is not False and self.config.minilm_below > 0:
                 accurate = load_acled_classifier(use_minilm=self.config.minilm)
                 self.acled_accurate_ = accurate if accurate.encoder_ == "minilm" else None
+                if self.acled_accurate_ is not None:
+                    from .detect.minilm import load_minilm
+
+                    load_minilm()  # the weights load with the coder, not inside the first batch
         except DetenteError:  # no trained ACLED model shipped (or MiniLM asked for and missing): rules alone
             if self.config.minilm:
                 raise

@@ -34,9 +34,19 @@ def embed(texts: list[str]) -> np.ndarray:
     """
     if not texts:
         return np.zeros((0, dim()), dtype=np.float32)
-    vecs = load_embedder().encode(list(texts), show_progress_bar=False).astype(np.float32)
-    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-    return vecs / np.maximum(norms, 1e-9)
+    todo = list(dict.fromkeys(t for t in texts if t not in _RECENT))
+    if todo:
+        vecs = load_embedder().encode(todo, show_progress_bar=False).astype(np.float32)
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+        if len(_RECENT) + len(todo) > _RECENT_MAX:
+            _RECENT.clear()
+        _RECENT.update(zip(todo, vecs))
+    return np.stack([_RECENT[t] for t in texts])
+
+
+_RECENT: dict[str, np.ndarray] = {}
+"""Vectors of recently embedded texts: the ACLED classifier reads the sentences the event classifier just read."""
+_RECENT_MAX = 20_000
 
 
 def dim() -> int:
