@@ -29,6 +29,7 @@ from .detect.detector import EventDetector, Mention
 from .detect.embed import vocabulary
 from .detect.hazards import reads_as_hazard
 from .errors import DetenteError
+from .fast_attrs import speed_up
 from .detect.roles import Role
 from .resolve.actors import ActorResolver
 from .resolve.dates import event_date, find_dates
@@ -103,7 +104,7 @@ class Coder:
             return self
         # candidate sentences are parsed without NER (45 % of the pipeline's time): roles and places are read off
         # the parse, the actor tables and the gazetteer instead
-        self.nlp_ = load_nlp(disable=("ner",))
+        self.nlp_ = speed_up(load_nlp(disable=("ner",)))  # same annotations, ~10 % faster (fast_attrs.py)
         self.detector_ = EventDetector(min_confidence=self.config.min_confidence).initialize()
         self.actors_ = ActorResolver(extra_paths=self.config.actors).initialize()
         self.places_ = PlaceResolver().initialize()
