@@ -86,6 +86,21 @@ TEXT = ("Fighter jets bombed rebel positions near the town on Monday, killing 12
         "The foreign minister said the talks would resume next week.")
 
 
+def _spy(coder) -> list[tuple[list[str], list[str]]]:
+    """Record the (texts, types) of every call the coder makes to its MiniLM classifier."""
+    calls: list[tuple[list[str], list[str]]] = []
+    if coder.acled_accurate_ is not None:
+        real = coder.acled_accurate_.predict
+
+        class Spy:
+            def predict(self, texts, types, **kw):
+                calls.append((list(texts), list(types)))
+                return real(texts, types, **kw)
+
+        coder.acled_accurate_ = Spy()
+    return calls
+
+
 @needs_minilm
 @pytest.mark.parametrize("below, asked", [(0.0, False), (1.0, True)])
 def test_coder_asks_minilm_only_where_the_fast_model_is_unsure(below, asked):
@@ -93,21 +108,13 @@ def test_coder_asks_minilm_only_where_the_fast_model_is_unsure(below, asked):
     from detente.schema import Article
 
     coder = Coder(minilm=True, minilm_below=below).initialize()
-    seen: list[list[str]] = []
-    if coder.acled_accurate_ is not None:
-        real = coder.acled_accurate_.predict
-
-        class Spy:
-            def predict(self, texts, types, **kw):
-                seen.append(list(types))
-                return real(texts, types, **kw)
-
-        coder.acled_accurate_ = Spy()
+    calls = _spy(coder)
     events = coder.code(Article(text=TEXT, published="2024-01-19")).events
     assert any(e.event_type == "ASSAULT" and e.acled_subtype == "Air/drone strike" for e in events)
-    assert bool(seen) is asked
+    assert bool(calls) is asked
     if asked:  # every event the ACLED classes can express, and only those
-        assert set(seen[0]) <= set(acled.MAPPABLE) and "ASSAULT" in seen[0]
+        types = calls[0][1]
+        assert set(types) <= set(acled.MAPPABLE) and "ASSAULT" in types
 
 
 @needs_minilm
@@ -118,20 +125,12 @@ def test_minilm_reads_at_most_its_budget_of_sentences_per_article():
     text = ("Rebels shelled the army base on Monday. Militants ambushed a police convoy near the border. "
             "Gunmen attacked a village market, killing four. Troops clashed with insurgents in the hills.")
     coder = Coder(minilm=True, minilm_below=1.0, minilm_per_article=1).initialize()
-    seen: list[list[str]] = []
-    real = coder.acled_accurate_.predict
-
-    class Spy:
-        def predict(self, texts, types, **kw):
-            seen.append(list(texts))
-            return real(texts, types, **kw)
-
-    coder.acled_accurate_ = Spy()
+    calls = _spy(coder)
     other = text.replace("Rebels", "Insurgents").replace("Militants", "Fighters").replace("Gunmen", "Raiders")
     articles = [Article(text=text, published="2024-01-19"), Article(text=other, published="2024-01-19")]
     coded = list(coder.pipe(articles))
     assert sum(e.event_type == "ASSAULT" for e in coded[0].events) >= 2
-    assert len(seen) == 1 and len(set(seen[0])) == 2  # one sentence for each of the two articles
+    assert len(calls) == 1 and len(set(calls[0][0])) == 2  # one sentence for each of the two articles
 
 
 def test_coder_without_minilm_uses_the_fast_model_alone():
