@@ -34,14 +34,17 @@ def embed(texts: list[str]) -> np.ndarray:
     """
     if not texts:
         return np.zeros((0, dim()), dtype=np.float32)
-    todo = list(dict.fromkeys(t for t in texts if t not in _RECENT))
+    # read the shared cache into a local table first: another thread may clear it meanwhile (the API shares a coder)
+    found = {t: _RECENT.get(t) for t in dict.fromkeys(texts)}
+    todo = [t for t, v in found.items() if v is None]
     if todo:
         vecs = load_embedder().encode(todo, show_progress_bar=False).astype(np.float32)
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+        found.update(zip(todo, vecs))
         if len(_RECENT) + len(todo) > _RECENT_MAX:
             _RECENT.clear()
         _RECENT.update(zip(todo, vecs))
-    return np.stack([_RECENT[t] for t in texts])
+    return np.stack([found[t] for t in texts])
 
 
 _RECENT: dict[str, np.ndarray] = {}

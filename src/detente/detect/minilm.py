@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,6 +80,7 @@ class MiniLM:
         self.batch_size = batch_size
         self.cache_size = cache_size  # recent sentences' vectors (wire copies repeat; training re-reads); ~1.5 kB each
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def initialize(self) -> MiniLM:
         from safetensors.numpy import load_file
@@ -136,17 +138,20 @@ class MiniLM:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length sentence vectors, one row per text (empty texts give the [CLS][SEP] reading)."""
         texts = [t if isinstance(t, str) else "" for t in texts]
-        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        # a local table first: another thread may evict from the shared cache meanwhile (the API shares a coder)
+        found = {t: self._cache.get(t) for t in dict.fromkeys(texts)}
+        todo = [t for t, v in found.items() if v is None]
         if todo:
-            for t, v in zip(todo, self._encode(todo)):
+            found.update(zip(todo, self._encode(todo)))
+        with self._lock:
+            for t, v in found.items():
                 self._cache[t] = v
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        for i, t in enumerate(texts):
-            out[i] = self._cache[t]
-            self._cache.move_to_end(t)
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
-        return out
+                self._cache.move_to_end(t)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         encs = self.tok.encode_batch(texts)
