@@ -184,3 +184,13 @@ def test_cameo_root_helper():
     assert ev.cameo_root("0231") == "02"
     assert ev.cameo_root("212") is None
     assert ev.quad_of_code("173") == "Material Conflict"
+
+
+def test_gold_standard_context_labels_map_to_plover_2_contexts():
+    from detente import ontology
+    from detente.evaluate.events import _context_table
+
+    table = _context_table()
+    assert "migration" in table["refugee"] and "natural_resource" in table["resource"]
+    for accepted in table.values():  # every target is a PLOVER 2.0 context
+        ontology.validate("ASSAULT", None, accepted)

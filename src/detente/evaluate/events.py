@@ -76,6 +76,15 @@ def _mode_table() -> dict[str, set[str]]:
             for r in rows}
 
 
+@functools.lru_cache(maxsize=1)
+def _context_table() -> dict[str, set[str]]:
+    """The PLOVER gold standard's older context labels → the PLOVER 2.0 contexts detente uses
+    (data/eval/plover_gsr_contexts.csv); a label not listed is accepted only as itself."""
+    rows = common.load_table("plover_gsr_contexts.csv", ("gold_context", "accepted_contexts"))
+    return {r["gold_context"].lower(): {c.strip().lower() for c in r["accepted_contexts"].split("|") if c.strip()}
+            for r in rows}
+
+
 def country_match(gold: set[str], pred: set[str]) -> tuple[bool, bool]:
     """(lenient, exact) agreement of gold actor codes and predicted countries: lenient = they share a code.
 
@@ -143,7 +152,8 @@ def score_plover(
         gctx = extra.get("context")
         gctx_set = {x.strip().lower() for x in gctx.split(",")} - {""} if isinstance(gctx, str) else set()
         if gctx_set:
-            ok = bool(top and p == g and gctx_set & {x.lower() for x in top.context})
+            accepted = set().union(*({x} | _context_table().get(x, set()) for x in gctx_set))
+            ok = bool(top and p == g and accepted & {x.lower() for x in top.context})
             c["ctx"] += 1
             c["ctx_ok"] += ok
             if p == g:
