@@ -29,6 +29,7 @@ test: setup
 bench: setup
 	$(PY) bench/run.py
 	$(PY) bench/bench_link.py
+	$(PY) bench/bench_models.py
 
 train: setup
 	$(PY) -m detente.detect.train
