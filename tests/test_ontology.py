@@ -216,9 +216,19 @@ def test_case2021_mapping_covers_every_dev_label_and_acled_names_agree():
 def test_acled_sub_event_types_are_the_25_of_the_codebook():
     subs = {r["acled_sub_event_type"] for r in _csv("case2021_labels.csv") if r["acled_sub_event_type"]}
     assert len(subs) == 25
-    produced = {r["acled_sub_event_type"] for r in _csv("acled_map.csv")}
+    rows = _csv("acled_map.csv")
+    produced = {r["acled_sub_event_type"] for r in rows if r["acled_sub_event_type"]}
     assert produced <= subs
     assert subs - produced == {"Grenade"}
+    # rows without ACLED names say "not an ACLED event": only ever under a condition (ordinary crime)
+    assert all(r["context"] for r in rows if not r["acled_sub_event_type"])
+
+
+def test_an_arrest_for_ordinary_crime_is_no_acled_event():
+    assert ontology.acled("COERCE", "arrest", context=["crime"]) is None
+    assert ontology.acled("COERCE", "arrest") == ("Strategic developments", "Arrests")
+    assert ontology.case2021_code("COERCE", "arrest", context=["illegal_drugs"]) == "ORG_CRIME"
+    assert ontology.case2021_code("COERCE", "arrest") == "ARREST"
 
 
 def test_no_work_at_import_and_cache():

@@ -51,6 +51,7 @@ PROMINENCE = (1.0, 0.9, 0.8, 0.7)  # event confidence factor by the trigger's de
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
 PLACE_IS_TARGET = {"ASSAULT", "COERCE", "PROTEST", "CONCEDE"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "agent", "expl"}
+CRIME_CONTEXTS = frozenset({"crime", "illegal_drugs", "trafficking"})
 DOMESTIC_SECTORS = {"COP", "JUD", "LEG"}
 DEFAULT_SOURCE_SECTOR = {"PROTEST": "PRT"}  # the sector of an unknown source, by event type
 LOCAL_SECTORS = DOMESTIC_SECTORS | {"PRT", "CVL", "LAB", "JRN", "OPP", "EDU", "MED", "REL", "BUS", "REF", "MIL", "GOV"}
@@ -224,6 +225,9 @@ class Coder:
         article_of = [i for i, c in enumerate(coded) for _ in c.events]
         texts = [e.evidence.text for e in events]
         types = [e.event_type for e in events]
+        # the rules' "not an ACLED event" (ordinary crime) stands: the classifier only types ACLED events
+        types = ["NONE" if t in MAPPABLE_ACLED and e.acled_type is None and _crime(e) else t  # "NONE": no reading
+                 for t, e in zip(types, events)]
         ruled_out = [ontology.acled_conventions(e.mode, actor_sectors=[a.sector for a in e.actor],
                                                 recipient_sectors=[r.sector for r in e.recipient]) for e in events]
         preds = self.acled_.predict(texts, types, ruled_out=ruled_out)
@@ -463,7 +467,8 @@ class Coder:
         info = ontology.type_info(m.event_type)
         actor_sectors = tuple(e.sector for e in actor if e.sector)
         recipient_sectors = tuple(e.sector for e in recipient if e.sector)
-        acled = ontology.acled(m.event_type, m.mode, actor_sectors=actor_sectors, recipient_sectors=recipient_sectors)
+        acled = ontology.acled(m.event_type, m.mode, actor_sectors=actor_sectors, recipient_sectors=recipient_sectors,
+                               context=m.context)
         claimant = None
         if m.modality.claimant:
             s, e = m.modality.claimant
@@ -616,4 +621,8 @@ def _quote_original(node: object, text: str) -> None:
         value = getattr(node, name)
         if isinstance(value, (BaseModel, list, tuple)):
             _quote_original(value, text)
+
+
+def _crime(e: Event) -> bool:
+    return bool(CRIME_CONTEXTS & set(e.context))
 

@@ -78,7 +78,7 @@ def allowed_subtypes() -> dict[str, list[str]]:
     acceptable types (``also``) include it."""
     allowed: dict[str, set[str]] = {t: set() for t in MAPPABLE}
     for r in _csv("acled_map.csv"):
-        if r["event_type"] in allowed:
+        if r["event_type"] in allowed and r["acled_sub_event_type"]:  # an empty one is a "not ACLED" rule
             allowed[r["event_type"]].add(r["acled_sub_event_type"])
     for r in case_labels().values():
         for t in r["also"].split("|"):

@@ -236,8 +236,9 @@ def resolve_case_mapper(case_mapper: Callable[..., str | None] | None) -> tuple[
             if code:
                 return code
         try:
+            extra = {"context": e.context} if case_mapper is None else {}  # a user's mapper keeps its 4 arguments
             return fn(e.event_type, e.mode, [a.sector for a in e.actor if a.sector],
-                      [r.sector for r in e.recipient if r.sector])
+                      [r.sector for r in e.recipient if r.sector], **extra)
         except DetenteError as exc:  # e.g. a mode the ontology does not know: no code, but say so once
             _warn_once(f"case2021 mapping failed for {e.event_type}/{e.mode}: {exc}")
             return None

@@ -363,7 +363,8 @@ def _acled(event_type: str, mode: str | None, actor: frozenset[str], recipient: 
         if r.modes is not None and mode not in r.modes:
             continue
         if _match(r.actor_sectors, actor) and _match(r.recipient_sectors, recipient) and _match(r.context, context):
-            return (r.acled_event_type, r.acled_sub_event_type)
+            # a rule without ACLED names says "not an ACLED event" (an arrest for ordinary crime)
+            return (r.acled_event_type, r.acled_sub_event_type) if r.acled_event_type else None
     return None
 
 
