@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from _helpers import tiny_world_state
 
 from detente.errors import DetenteError
 from detente.resolve import gazetteer as gz
@@ -34,10 +35,7 @@ def _cities() -> list[CityRecord]:
 
 @pytest.fixture(scope="module")
 def state():
-    countries = {cc: c for cc, c in gz._country_info().items() if cc in {"FR", "US", "PK", "IR", "EG"}}
-    table = gz.build_table(_cities(), ADMIN1, countries=countries, continents=[])
-    table.meta["versions"] = gz.source_versions()
-    return table.to_state()
+    return tiny_world_state(_cities(), ADMIN1, {"FR", "US", "PK", "IR", "EG"})
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ qualifiers without the text and US local-news cues, on a tiny hand-made world.""
 from __future__ import annotations
 
 import pytest
+from _helpers import tiny_world_state
 
-from detente.resolve import gazetteer as gz
 from detente.resolve.gazetteer import CityRecord, Gazetteer
 from detente.resolve.places import PlaceResolver
 
@@ -43,10 +43,7 @@ def _cities() -> list[CityRecord]:
 
 @pytest.fixture(scope="module")
 def gazetteer():
-    countries = {cc: c for cc, c in gz._country_info().items() if cc in {"US", "GB", "MX", "EG", "KE", "NO"}}
-    table = gz.build_table(_cities(), ADMIN1, countries=countries, continents=[])
-    table.meta["versions"] = gz.source_versions()
-    return Gazetteer.from_state(table.to_state())
+    return Gazetteer.from_state(tiny_world_state(_cities(), ADMIN1, {"US", "GB", "MX", "EG", "KE", "NO"}))
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ context of the place resolver, on a tiny hand-made world."""
 from __future__ import annotations
 
 import pytest
+from _helpers import tiny_world_state
 
 from detente.resolve import gazetteer as gz
 from detente.resolve.gazetteer import CityRecord, Gazetteer
@@ -42,10 +43,7 @@ def _cities() -> list[CityRecord]:
 
 @pytest.fixture(scope="module")
 def state():
-    countries = {cc: c for cc, c in gz._country_info().items() if cc in {"US", "CA", "FJ", "PH", "KE", "GE", "ID"}}
-    table = gz.build_table(_cities(), ADMIN1, countries=countries, continents=[])
-    table.meta["versions"] = gz.source_versions()
-    return table.to_state()
+    return tiny_world_state(_cities(), ADMIN1, {"US", "CA", "FJ", "PH", "KE", "GE", "ID"})
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from collections import Counter
 from importlib import resources
 
 import pytest
+from _helpers import lexicon_coverage
 
 from detente import ontology
 
@@ -156,14 +157,5 @@ def test_local_police_news_and_spread(batch):
 @pytest.mark.model
 def test_triggers_are_lexicon_candidates(batch, nlp):
     """A trigger the lexicon cannot propose teaches the classifier nothing: nearly all must be candidates."""
-    from detente.detect.triggers import TriggerLexicon
-
-    lex = TriggerLexicon().initialize()
-    events = [r for r in batch if r["event_type"] != "NONE"]
-    covered = 0
-    for rec, doc in zip(events, nlp.pipe([r["text"] for r in events], batch_size=64)):
-        at = rec["text"].find(rec["trigger"])
-        spans = [(doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1]))
-                 for s in doc.sents for t in lex.match(s)]
-        covered += any(a <= at < b for a, b in spans)
-    assert covered >= 0.9 * len(events), (covered, len(events))
+    covered, n = lexicon_coverage(batch, nlp)
+    assert covered >= 0.9 * n, (covered, n)

@@ -14,6 +14,7 @@ from collections import Counter
 from importlib import resources
 
 import pytest
+from _helpers import lexicon_coverage
 
 from detente import ontology
 from detente.errors import DetenteError
@@ -193,13 +194,5 @@ def test_regions_and_negatives(batch):
 @pytest.mark.model
 def test_most_triggers_are_lexicon_candidates(batch, nlp):
     """Triggers the lexicon cannot propose are listed in the README as gaps; the rest must be candidates."""
-    from detente.detect.triggers import TriggerLexicon
-
-    lex = TriggerLexicon().initialize()
-    events = [r for r in batch if r["event_type"] != "NONE"]
-    covered = 0
-    for rec, doc in zip(events, nlp.pipe([r["text"] for r in events], batch_size=64)):
-        at = rec["text"].find(rec["trigger"])
-        covered += any(doc[t.start].idx <= at < doc[t.end - 1].idx + len(doc[t.end - 1])
-                       for s in doc.sents for t in lex.match(s))
-    assert covered >= 0.75 * len(events), (covered, len(events))
+    covered, n = lexicon_coverage(batch, nlp)
+    assert covered >= 0.75 * n, (covered, n)
