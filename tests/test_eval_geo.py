@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from _helpers import tiny_world_state
 
 from detente.evaluate import geo
-from detente.resolve import gazetteer as gz
 from detente.resolve.gazetteer import CityRecord, Gazetteer
 from detente.resolve.places import PlaceResolver
 from detente.schema import Place
@@ -18,10 +18,8 @@ def resolver():
         CityRecord(2988507, "Paris", 48.85341, 2.3488, "FR", "11", 2138551, []),
         CityRecord(4684888, "Dallas", 32.78306, -96.80667, "US", "TX", 1300092, []),
     ]
-    countries = {cc: c for cc, c in gz._country_info().items() if cc in {"FR", "US"}}
-    table = gz.build_table(cities, {("US", "TX"): "Texas", ("FR", "11"): "Île-de-France"}, countries=countries,
-                           continents=[])
-    return PlaceResolver(gazetteer=Gazetteer.from_state(table.to_state())).initialize()
+    state = tiny_world_state(cities, {("US", "TX"): "Texas", ("FR", "11"): "Île-de-France"}, {"FR", "US"})
+    return PlaceResolver(gazetteer=Gazetteer.from_state(state)).initialize()
 
 
 def test_summarize_errors_by_hand():
