@@ -196,3 +196,21 @@ def test_an_unknown_name_is_resolved_by_its_apposition():
     text = "Kenzo Oshima, the United Nations relief coordinator, demanded that the parties open the roads."
     events = [e for e in Coder().code(Article(text=text, published="2024-01-19")).events if e.event_type == "REQUEST"]
     assert events and {a.country for a in events[0].actor} == {"IGO"}
+
+
+def test_quoted_texts_come_back_as_written():
+    from detente.annotate import same_length_lower
+    from detente.coder import _quote_original
+    from detente.schema import CodedArticle, Entity, Event, Evidence, Span
+
+    text = "THE GUATEMALA ARMY DENIED IT. GUERRILLAS ATTACKED THE FARM."
+    view = "The Guatemala army denied it. Guerrillas attacked the farm."
+    army = Entity(text="the Guatemala army", country="GTM", span=Span(start=4, end=18, text=view[4:18]))
+    ev = Event(article_id="art-x", event_type="ASSAULT", actor=[army], evidence=Evidence(text=view[30:], start=30, end=len(text),
+                                                                       trigger=Span(start=41, end=49, text=view[41:49])))
+    coded = CodedArticle(article=Article(text=text), events=[ev], entities=[army])
+    _quote_original(coded, text, same_length_lower(text))
+    e = coded.events[0]
+    assert e.evidence.text == "GUERRILLAS ATTACKED THE FARM." and e.evidence.trigger.text == "ATTACKED"
+    # the entity's text is wider than its knowledge-base span and still comes back as written
+    assert e.actor[0].text == "THE GUATEMALA ARMY" and e.actor[0].span.text == "GUATEMALA ARMY"

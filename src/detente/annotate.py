@@ -85,6 +85,12 @@ def shouting(text: str) -> bool:
     return len(letters) >= 40 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+def same_length_lower(text: str) -> str:
+    """``text`` in lower case, character for character ("İ".lower() is two characters: such a character is kept),
+    so that offsets into the result are offsets into ``text``."""
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 def case_view(text: str, names: Callable[[str], Iterable[tuple[int, int]]] | None = None) -> str | None:
     """A copy of an all-capitals text in ordinary case, **of the same length** (offsets stay valid), for the
     tagger and parser, which read every capitalised word as a proper noun; None when the text is not shouting.
@@ -100,8 +106,8 @@ def case_view(text: str, names: Callable[[str], Iterable[tuple[int, int]]] | Non
     """
     if not shouting(text):
         return None
-    chars = [c.lower() if len(c.lower()) == 1 else c for c in text]  # "İ".lower() is two characters: kept
-    lower = "".join(chars)
+    lower = same_length_lower(text)
+    chars = list(lower)
 
     def capital(i: int) -> None:
         if len(chars[i].upper()) == 1:

@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import ontology
-from .annotate import case_view, load_nlp, split_sentences
+from .annotate import case_view, load_nlp, same_length_lower, split_sentences
 from .detect.acled import MAPPABLE as MAPPABLE_ACLED
 from .detect.detector import EventDetector, Mention
 from .detect.embed import vocabulary
@@ -114,7 +114,7 @@ class Coder:
 
             self.acled_ = load_acled_classifier(use_minilm=False)
             self.acled_accurate_ = None
-            if self.config.minilm is not False and self.config.minilm_below > 0:
+            if self.config.minilm is not False and self.config.minilm_below > 0 and self.config.minilm_per_article:
                 accurate = load_acled_classifier(use_minilm=self.config.minilm)
                 self.acled_accurate_ = accurate if accurate.encoder_ == "minilm" else None
                 if self.acled_accurate_ is not None:
@@ -167,7 +167,7 @@ class Coder:
         for c, original, view in zip(coded, originals, views):
             if view is not None:
                 c.article = original
-                _quote_original(c, original.text)
+                _quote_original(c, original.text, same_length_lower(original.text))
         return coded
 
     def _predicate_target(self, doc, m: Mention, actor: list[Entity], offset: int,
@@ -224,10 +224,9 @@ class Coder:
             return
         article_of = [i for i, c in enumerate(coded) for _ in c.events]
         texts = [e.evidence.text for e in events]
-        types = [e.event_type for e in events]
-        # the rules' "not an ACLED event" (ordinary crime) stands: the classifier only types ACLED events
-        types = ["NONE" if t in MAPPABLE_ACLED and e.acled_type is None and _crime(e) else t  # "NONE": no reading
-                 for t, e in zip(types, events)]
+        # the rules' "not an ACLED event" (ordinary crime) stands: the classifier only types ACLED events ("NONE")
+        types = ["NONE" if e.event_type in MAPPABLE_ACLED and e.acled_type is None and _crime(e) else e.event_type
+                 for e in events]
         ruled_out = [ontology.acled_conventions(e.mode, actor_sectors=[a.sector for a in e.actor],
                                                 recipient_sectors=[r.sector for r in e.recipient]) for e in events]
         preds = self.acled_.predict(texts, types, ruled_out=ruled_out)
@@ -305,8 +304,9 @@ class Coder:
             events = self._possessive_references(events, possessives)
         events = [self._refine_location(e, places) for e in events]
         # a flood or a gas explosion that kills is a disaster, not an attack: no ASSAULT without a named attacker
-        events = [e for e in events if not (e.event_type == "ASSAULT" and reads_as_hazard(e.evidence.text)
-                                            and not any(a.country or a.sector for a in e.actor))]
+        events = [e for e in events if not (e.event_type == "ASSAULT"
+                                            and not any(a.country or a.sector for a in e.actor)
+                                            and reads_as_hazard(e.evidence.text))]
         if not self.config.keep_actorless:
             events = [e for e in events if has_actor(e) or (e.confidence > 0 and unattributed_ok(e))]
         return CodedArticle(article=article, events=events, entities=entities, places=places, warnings=warnings)
@@ -596,12 +596,12 @@ def _state_sector(e: Entity, event_type: str) -> Entity:
     return e
 
 
-def _quote_original(node: object, text: str) -> None:
+def _quote_original(node: object, text: str, lower: str) -> None:
     """Make every quoted text of a coded article quote ``text`` (the article as written), for articles read through
-    ``case_view``: the offsets are the same, only the case differs."""
+    ``case_view``: the offsets are the same, only the case differs. ``lower``: ``same_length_lower(text)``."""
     if isinstance(node, (list, tuple)):
         for item in node:
-            _quote_original(item, text)
+            _quote_original(item, text, lower)
         return
     if not isinstance(node, BaseModel):
         return
@@ -614,13 +614,13 @@ def _quote_original(node: object, text: str) -> None:
         if isinstance(span, Span) and isinstance(quoted, str) and quoted:
             # the quoted phrase may be wider than its span ("the Guatemala army" around "GUATEMALA ARMY")
             lo = max(0, span.start - len(quoted))
-            at = text.lower().find(quoted.lower(), lo, span.end + len(quoted))
+            at = lower.find(same_length_lower(quoted), lo, span.end + len(quoted))
             if at >= 0:
                 setattr(node, field, text[at:at + len(quoted)])
     for name in type(node).model_fields:
         value = getattr(node, name)
         if isinstance(value, (BaseModel, list, tuple)):
-            _quote_original(value, text)
+            _quote_original(value, text, lower)
 
 
 def _crime(e: Event) -> bool:

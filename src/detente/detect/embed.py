@@ -14,6 +14,9 @@ import numpy as np
 from ..errors import DetenteError
 
 MODEL_DIR = resources.files("detente") / "data" / "embeddings" / "minilm-m2v"
+_RECENT: dict[str, np.ndarray] = {}
+"""Vectors of recently embedded texts: the ACLED classifier reads the sentences the event classifier just read."""
+_RECENT_MAX = 20_000
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,10 +49,6 @@ def embed(texts: list[str]) -> np.ndarray:
         _RECENT.update(zip(todo, vecs))
     return np.stack([found[t] for t in texts])
 
-
-_RECENT: dict[str, np.ndarray] = {}
-"""Vectors of recently embedded texts: the ACLED classifier reads the sentences the event classifier just read."""
-_RECENT_MAX = 20_000
 
 
 def dim() -> int:
