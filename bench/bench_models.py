@@ -63,10 +63,12 @@ def main() -> None:
     fast = speed_up(spacy.load(name, disable=["ner"]))
     t_base = best(lambda: list(base.pipe(sents, batch_size=64)), args.repeat)
     t_fast = best(lambda: list(fast.pipe(sents, batch_size=64)), args.repeat)
-    same = all((x.pos_, x.tag_, x.dep_, x.lemma_, str(x.morph)) == (y.pos_, y.tag_, y.dep_, y.lemma_, str(y.morph))
-               for a, b in zip(base.pipe(sents), fast.pipe(sents)) for x, y in zip(a, b))
+    pairs = [(x, y) for a, b in zip(base.pipe(sents), fast.pipe(sents)) for x, y in zip(a, b)]
+    differ = sum((x.pos_, x.tag_, x.dep_, x.lemma_, str(x.morph)) != (y.pos_, y.tag_, y.dep_, y.lemma_, str(y.morph))
+                 for x, y in pairs)
     lines.append(f"| spaCy parse, attribute_ruler → fast_attrs | {len(sents) / t_base:.0f} → {len(sents) / t_fast:.0f} "
-                 f"sentences/s ({100 * (1 - t_fast / t_base):.0f} % less time); identical annotations: {same} |")
+                 f"sentences/s ({100 * (1 - t_fast / t_base):.0f} % less time); tokens whose POS, tag, dependency, "
+                 f"lemma or morphology differ: {differ} of {len(pairs):,} |")
 
     # 2. MiniLM encoder (numpy)
     if minilm.available():
