@@ -37,14 +37,12 @@ def main() -> None:
     args = ap.parse_args()
     threadpool_limits(1)
     sys.path.insert(0, str(HERE))
+    import spacy
     from corpus import write_corpus
 
-    import spacy
-
-    from detente.annotate import MODEL_NAMES, split_sentences
+    from detente.annotate import MODEL_NAMES, speed_up, split_sentences
     from detente.coder import Coder
     from detente.detect import minilm
-    from detente.fast_attrs import speed_up
     from detente.schema import Article
 
     path = write_corpus(HERE / "out" / "corpus.jsonl", max(args.n, 300))
@@ -57,7 +55,7 @@ def main() -> None:
              f"generated articles, {len(sents)} sentences (`bench/bench_models.py`).\n",
              "| what | figure |", "|---|---|"]
 
-    # 1. spaCy parse (no NER) with the model's attribute ruler and with detente.fast_attrs
+    # 1. spaCy parse (no NER) with the model's attribute ruler and with detente.annotate.speed_up
     name = next(n for n in MODEL_NAMES if spacy.util.is_package(n))
     base = spacy.load(name, disable=["ner"])
     fast = speed_up(spacy.load(name, disable=["ner"]))
@@ -66,7 +64,7 @@ def main() -> None:
     pairs = [(x, y) for a, b in zip(base.pipe(sents), fast.pipe(sents)) for x, y in zip(a, b)]
     differ = sum((x.pos_, x.tag_, x.dep_, x.lemma_, str(x.morph)) != (y.pos_, y.tag_, y.dep_, y.lemma_, str(y.morph))
                  for x, y in pairs)
-    lines.append(f"| spaCy parse, attribute_ruler → fast_attrs | {len(sents) / t_base:.0f} → {len(sents) / t_fast:.0f} "
+    lines.append(f"| spaCy parse, attribute_ruler → annotate.speed_up | {len(sents) / t_base:.0f} → {len(sents) / t_fast:.0f} "
                  f"sentences/s ({100 * (1 - t_fast / t_base):.0f} % less time); tokens whose POS, tag, dependency, "
                  f"lemma or morphology differ: {differ} of {len(pairs):,} |")
 

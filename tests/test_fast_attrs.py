@@ -1,4 +1,4 @@
-"""The fast stand-in for the model's attribute_ruler gives the very same annotations (detente.fast_attrs)."""
+"""The fast stand-in for the model's attribute_ruler gives the very same annotations (detente.annotate.speed_up)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from importlib import resources
 import pytest
 import spacy
 
-from detente.annotate import MODEL_NAMES, split_sentences
-from detente.fast_attrs import FastAttributes, speed_up
+from detente.annotate import MODEL_NAMES, FastAttributes, speed_up, split_sentences
 
 
 def _load():

@@ -23,22 +23,38 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import ontology
-from .annotate import case_view, load_nlp, same_length_lower, split_sentences
+from .annotate import case_view, load_nlp, same_length_lower, speed_up, split_sentences
 from .detect.acled import MAPPABLE as MAPPABLE_ACLED
 from .detect.detector import EventDetector, Mention
 from .detect.embed import vocabulary
 from .detect.hazards import reads_as_hazard
-from .errors import DetenteError
-from .fast_attrs import speed_up
 from .detect.roles import Role
+from .errors import DetenteError
+from .merge import (
+    MATERIAL_CONFLICT,
+    combine,
+    compatible,
+    countries,
+    has_actor,
+    merge_mentions,
+    unattributed_ok,
+)
 from .resolve.actors import ActorResolver
 from .resolve.dates import event_date, find_dates
 from .resolve.places import PlaceResolver
-from .merge import MATERIAL_CONFLICT, combine, compatible, countries, has_actor, merge_mentions, \
-    unattributed_ok
 from .resolve.tolls import find_tolls
 from .resolve.toponyms import LOCATIVE_PREPS, chain_head, place_in, toponym_chains
-from .schema import (Article, CodedArticle, Entity, Event, Evidence, Place, Span, Toll, When)
+from .schema import (
+    Article,
+    CodedArticle,
+    Entity,
+    Event,
+    Evidence,
+    Place,
+    Span,
+    Toll,
+    When,
+)
 
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "his", "her", "their", "its"}
 # "since 2020", "until March", "by the end of the year": the edge of a period, not the date of an event
@@ -105,7 +121,7 @@ class Coder:
             return self
         # candidate sentences are parsed without NER (45 % of the pipeline's time): roles and places are read off
         # the parse, the actor tables and the gazetteer instead
-        self.nlp_ = speed_up(load_nlp(disable=("ner",)))  # same annotations, ~10 % faster (fast_attrs.py)
+        self.nlp_ = speed_up(load_nlp(disable=("ner",)))  # same annotations, faster (annotate.speed_up)
         self.detector_ = EventDetector(min_confidence=self.config.min_confidence).initialize()
         self.actors_ = ActorResolver(extra_paths=self.config.actors).initialize()
         self.places_ = PlaceResolver().initialize()
