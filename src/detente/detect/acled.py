@@ -125,13 +125,12 @@ class CueLexicon:
 
 
 def encode(sentences: Sequence[str], encoder: str = "model2vec") -> np.ndarray:
-    """Sentence vectors from ``encoder`` ("model2vec" or "minilm"); each distinct sentence is encoded once."""
+    """Sentence vectors from ``encoder`` ("model2vec" or "minilm"); both encode each distinct sentence once."""
     if encoder not in ENCODERS:
         raise ValueError(f"unknown encoder {encoder!r}; use one of {', '.join(ENCODERS)}")
-    unique = list(dict.fromkeys(sentences))
-    vecs = embed(unique) if encoder == "model2vec" else minilm.load_minilm().encode(unique)
-    row = {s: i for i, s in enumerate(unique)}
-    return np.asarray(vecs, dtype=np.float32)[[row[s] for s in sentences]]
+    texts = list(sentences)
+    vecs = embed(texts) if encoder == "model2vec" else minilm.load_minilm().encode(texts)
+    return np.asarray(vecs, dtype=np.float32)
 
 
 def featurize(sentences: Sequence[str], event_types: Sequence[str | None], cues: CueLexicon,
