@@ -13,6 +13,7 @@ modality) → resolve (actors, dates, places, tolls) → merge mentions of the s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -27,7 +28,7 @@ from .annotate import case_view, load_nlp, same_length_lower, speed_up, split_se
 from .detect.acled import MAPPABLE as MAPPABLE_ACLED
 from .detect.detector import EventDetector, Mention
 from .detect.embed import vocabulary
-from .detect.hazards import reads_as_hazard
+from .detect.hazards import Hazard, find_hazard, hazard_is_agent, reads_as_hazard
 from .detect.roles import Role
 from .errors import DetenteError
 from .merge import (
@@ -50,6 +51,7 @@ from .schema import (
     Entity,
     Event,
     Evidence,
+    Incident,
     Place,
     Span,
     Toll,
@@ -67,7 +69,7 @@ PROMINENCE = (1.0, 0.9, 0.8, 0.7)  # event confidence factor by the trigger's de
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
 PLACE_IS_TARGET = {"ASSAULT", "COERCE", "PROTEST", "CONCEDE"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "agent", "expl"}
-CRIME_CONTEXTS = frozenset({"crime", "illegal_drugs", "trafficking"})
+NOT_ACLED_CONTEXTS = frozenset({"crime", "illegal_drugs", "trafficking", "disasters"})
 DOMESTIC_SECTORS = {"COP", "JUD", "LEG"}
 DEFAULT_SOURCE_SECTOR = {"PROTEST": "PRT"}  # the sector of an unknown source, by event type
 LOCAL_SECTORS = DOMESTIC_SECTORS | {"PRT", "CVL", "LAB", "JRN", "OPP", "EDU", "MED", "REL", "BUS", "REF", "MIL", "GOV"}
@@ -168,17 +170,21 @@ class Coder:
         views = [case_view(a.text, names=self._name_spans) for a in originals]
         articles = [a if v is None else a.model_copy(update={"text": v}) for a, v in zip(originals, views)]
         jobs: list[tuple[int, int, int]] = []  # (article index, sentence start, sentence end)
+        hazards: dict[int, dict[int, Hazard]] = {}  # article index → sentence start → the disaster it reports
         for a_i, art in enumerate(articles):
             for s, e in split_sentences(art.text):
-                if self.detector_.lexicon_.may_contain(art.text[s:e]):
-                    jobs.append((a_i, s, e))
+                hazard = find_hazard(art.text[s:e])
+                if hazard is not None:
+                    hazards.setdefault(a_i, {})[s] = hazard
+                if hazard is not None or self.detector_.lexicon_.may_contain(art.text[s:e]):
+                    jobs.append((a_i, s, e))  # a disaster's sentence is parsed for its places
         texts = [articles[a].text[s:e] for a, s, e in jobs]
         docs = list(self.nlp_.pipe(texts, batch_size=self.config.batch_size))
         mentions = self.detector_.detect_many(docs)
         per_article: dict[int, list[tuple[int, object, list[Mention]]]] = {}
         for (a_i, s, _), doc, found in zip(jobs, docs, mentions):
             per_article.setdefault(a_i, []).append((s, doc, found))
-        coded = [self._assemble(art, per_article.get(i, [])) for i, art in enumerate(articles)]
+        coded = [self._assemble(art, per_article.get(i, []), hazards.get(i, {})) for i, art in enumerate(articles)]
         self._acled(coded)
         for c, original, view in zip(coded, originals, views):
             if view is not None:
@@ -240,8 +246,8 @@ class Coder:
             return
         article_of = [i for i, c in enumerate(coded) for _ in c.events]
         texts = [e.evidence.text for e in events]
-        # the rules' "not an ACLED event" (ordinary crime) stands: the classifier only types ACLED events ("NONE")
-        types = ["NONE" if e.event_type in MAPPABLE_ACLED and e.acled_type is None and _crime(e) else e.event_type
+        # the rules' "not an ACLED event" (ordinary crime, disaster relief) stands: the classifier only types ACLED events ("NONE")
+        types = ["NONE" if e.event_type in MAPPABLE_ACLED and e.acled_type is None and _not_acled(e) else e.event_type
                  for e in events]
         ruled_out = [ontology.acled_conventions(e.mode, actor_sectors=[a.sector for a in e.actor],
                                                 recipient_sectors=[r.sector for r in e.recipient]) for e in events]
@@ -265,7 +271,8 @@ class Coder:
             if pred is not None:
                 e.acled_type, e.acled_subtype = pred[0], pred[1]
 
-    def _assemble(self, article: Article, docs: list[tuple[int, object, list[Mention]]]) -> CodedArticle:
+    def _assemble(self, article: Article, docs: list[tuple[int, object, list[Mention]]],
+                  hazards: dict[int, Hazard]) -> CodedArticle:
         pub = article.published_date
         warnings = [] if pub else ["W601 no publication date: relative dates are left unresolved"]
         context = Counter(e.country for e in self.actors_.find(article.text, on=pub) if e.country
@@ -276,18 +283,26 @@ class Coder:
         last_actors: list[Entity] = []
         references: set[str] = set()
         possessives: list[tuple[Event, bool]] = []
-        doc_places = self._places([(offset, doc) for offset, doc, mentions in docs if mentions], context,
-                                  article.text)
+        doc_places = self._places([(offset, doc) for offset, doc, mentions in docs if mentions or offset in hazards],
+                                  context, article.text)
         for offset, doc, mentions in docs:
-            if not mentions:
+            if not mentions and offset not in hazards:
                 continue
             sent_places = doc_places.get(offset, {})
             places.extend(p for p in sent_places.values() if p)
+            if not mentions:
+                continue
             tolls = find_tolls(doc.text, offset=offset)
             whens = [w for w in find_dates(doc.text, published=pub, offset=offset) if not _not_event_date(w, doc.text,
                                                                                                           offset)]
             toll_for = _attach_tolls(mentions, tolls, offset)
             for m in mentions:
+                if m.event_type == "ASSAULT" and hazard_is_agent(
+                        doc.text, doc[m.trigger.start].idx, doc[m.trigger.end - 1].idx + len(doc[m.trigger.end - 1])):
+                    continue  # "earthquakes hit the area", "destroyed by the cyclone": harm without an attacker
+                toll = toll_for.get(id(m))
+                if offset in hazards and "disasters" not in m.context:
+                    m = dataclasses.replace(m, context=[*m.context, "disasters"])  # troops sent to a flood
                 trig_start = offset + doc[m.trigger.start].idx
                 when = event_date(whens, pub, trigger_start=trig_start)
                 on = when.date or pub
@@ -307,7 +322,7 @@ class Coder:
                 if m.reference and actor and not possessive:
                     continue  # a reference with its own actor is not a back-reference we can place
                 ev = self._event(article, m, doc, offset, when, actor, recipient,
-                                 self._location(m, doc, sent_places, recipient), toll_for.get(id(m)), context)
+                                 self._location(m, doc, sent_places, recipient), toll, context)
                 if possessive:
                     possessives.append((ev, m.reference))
                     continue
@@ -325,7 +340,39 @@ class Coder:
                                             and reads_as_hazard(e.evidence.text))]
         if not self.config.keep_actorless:
             events = [e for e in events if has_actor(e) or (e.confidence > 0 and unattributed_ok(e))]
-        return CodedArticle(article=article, events=events, entities=entities, places=places, warnings=warnings)
+        incidents = self._incidents(article, docs, hazards, doc_places)
+        return CodedArticle(article=article, events=events, entities=entities, places=places, incidents=incidents,
+                            warnings=warnings)
+
+    @staticmethod
+    def _incidents(article: Article, docs: list[tuple[int, object, list[Mention]]], hazards: dict[int, Hazard],
+                   doc_places: dict[int, dict[int, Place | None]]) -> list[Incident]:
+        """One incident per kind of disaster the article reports: evidence, date and place from the first sentence
+        that names it, the toll from the first of its sentences that gives one (detect/hazards.py)."""
+        pub = article.published_date
+        texts = {offset: doc.text for offset, doc, _ in docs}
+        out: dict[str, Incident] = {}
+        for offset in sorted(hazards):
+            hz, text = hazards[offset], texts.get(offset)
+            if text is None:
+                continue
+            tolls = [t for t in find_tolls(text, offset=offset) if t.killed or t.injured]
+            seen = out.get(hz.kind)
+            if seen is not None:
+                if seen.toll is None and tolls:
+                    out[hz.kind] = seen.model_copy(update={"toll": tolls[0]})
+                continue
+            start = offset + hz.start
+            when = event_date([w for w in find_dates(text, published=pub, offset=offset)
+                               if not _not_event_date(w, text, offset)], pub, trigger_start=start)
+            place = next((p for p in doc_places.get(offset, {}).values() if p is not None), None)
+            out[hz.kind] = Incident(
+                article_id=article.id, kind=hz.kind, hazard=hz.text, date=when.date,
+                date_precision=when.precision, date_text=when.text, date_inferred=when.inferred, location=place, toll=tolls[0] if tolls else None,
+                confidence=0.8 if hz.strong else 0.6, url=article.url, published=pub,
+                evidence=Evidence(text=text, start=offset, end=offset + len(text),
+                                  trigger=Span(start=start, end=hz.end + offset, text=hz.text)))
+        return list(out.values())
 
     def _entities(self, roles: Sequence[Role], doc, offset: int, on: dt.date | None,
                   last: list[Entity], context: Counter, *, default_sector: str | None = None) -> list[Entity]:
@@ -639,6 +686,7 @@ def _quote_original(node: object, text: str, lower: str) -> None:
             _quote_original(value, text, lower)
 
 
-def _crime(e: Event) -> bool:
-    return bool(CRIME_CONTEXTS & set(e.context))
+def _not_acled(e: Event) -> bool:
+    """Crime, drugs, trafficking, disaster relief: contexts in which acled_map.csv's "not ACLED" rows apply."""
+    return bool(NOT_ACLED_CONTEXTS & set(e.context))
 

@@ -239,6 +239,35 @@ class Event(_Record):
             self.sources = [self.article_id]
 
 
+class Incident(_Record):
+    """A disaster or accident the article reports (earthquake, flood, gas leak, road crash …).
+
+    PLOVER codes no event for it (no actor acts on another), so it is not an :class:`Event`; analysts still need
+    it as context (casualties that are not conflict deaths, a relief deployment), and ACLED-style data sets code
+    such reports as their own classes. ``kind`` is ``natural_disaster`` or ``man_made_disaster``; ``hazard`` the
+    words that name it as written (also the evidence's trigger).
+    """
+
+    id: str = ""
+    article_id: str
+    kind: str
+    hazard: str
+    date: dt.date | None = None
+    date_precision: str | None = None
+    date_text: str | None = None
+    date_inferred: bool = False
+    location: Place | None = None
+    toll: Toll | None = None
+    confidence: float = 0.0
+    evidence: Evidence
+    url: str | None = None
+    published: dt.date | None = None
+
+    def model_post_init(self, __context: Any) -> None:
+        if not self.id:
+            self.id = stable_id(self.article_id, self.kind, self.evidence.start, self.evidence.end, prefix="in-")
+
+
 class CodedArticle(_Record):
     """What the coder returns for one article."""
 
@@ -246,6 +275,7 @@ class CodedArticle(_Record):
     events: list[Event] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)  # every actor mention resolved in the article
     places: list[Place] = Field(default_factory=list)  # every toponym resolved in the article
+    incidents: list[Incident] = Field(default_factory=list)  # disasters and accidents (not events)
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -254,7 +284,7 @@ def json_schema() -> dict[str, Any]:
     from pydantic.json_schema import models_json_schema
 
     _, top = models_json_schema(
-        [(m, "serialization") for m in (Article, Reject, Event, CodedArticle)],
+        [(m, "serialization") for m in (Article, Reject, Event, Incident, CodedArticle)],
         title="detente records",
     )
     top["$comment"] = f"detente schema version {SCHEMA_VERSION}"

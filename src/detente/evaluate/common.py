@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import DetenteError
-from ..schema import Article, Event
+from ..schema import Article, Event, Incident
 
 log = logging.getLogger(__name__)
 
@@ -88,14 +88,17 @@ def code_records(
     *,
     batch_size: int = 64,
     text_of: Callable[[dict[str, Any]], str | None] = record_text,
+    incidents: list[list[Incident]] | None = None,
 ) -> tuple[list[list[Event] | None], dict[str, list[dict[str, str]]]]:
     """Code every gold record; returns one event list per record (None = skipped) and the problems met.
+    ``incidents``, when given a list, receives each record's incidents (disasters), in record order.
 
     Records without text are skipped (E802). If ``coder.pipe`` fails, the batch is coded again record by record
     with ``coder.code`` so that one bad record costs one record (E804), not the run.
     """
     problems: dict[str, list[dict[str, str]]] = {"skipped": [], "coder_errors": []}
     out: list[list[Event] | None] = [None] * len(records)
+    found: list[list[Incident]] = [[] for _ in records]
     todo: list[tuple[int, Article]] = []
     for i, rec in enumerate(records):
         text = text_of(rec)
@@ -123,6 +126,10 @@ def code_records(
                     coded.append(None)
         for (i, _), ca in zip(chunk, coded):
             out[i] = [] if ca is None else [_as_event(e) for e in ca.events]
+            if incidents is not None:
+                found[i] = [] if ca is None else [Incident.model_validate(x) for x in getattr(ca, "incidents", [])]
+    if incidents is not None:
+        incidents[:] = found
     return out, problems
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import DetenteError
-from ..schema import Event
+from ..schema import Event, Incident
 from . import common
 from .common import Examples, code_records, finish, top_event, usable
 from .metrics import NONE, classification_report
@@ -53,7 +53,10 @@ def run(
         raise DetenteError("E800", task=task, allowed=", ".join(sorted(scorers)))
     coder = common.get_coder(coder)
     records, selection = common.select(records, coder, limit=limit, include_trained=include_trained)
-    events, problems = code_records(records, coder, batch_size=batch_size)
+    incidents: list[list[Incident]] = []
+    events, problems = code_records(records, coder, batch_size=batch_size, incidents=incidents)
+    if task == "acled":
+        options.setdefault("incidents", incidents)
     report = scorers[task](records, events, include_negated=include_negated,
                            examples=Examples(max_examples), **options)
     return finish(report, problems, coder, records, selection)
@@ -197,6 +200,10 @@ def _ratio(a: int, b: int) -> float | None:
 # --- acled (CASE 2021 task 2) ------------------------------------------------------------------------------
 
 
+INCIDENT_CODES = {"natural_disaster": "NATURAL_DISASTER", "man_made_disaster": "MAN_MADE_DISASTER"}
+"""CASE 2021's codes for the coder's incident kinds (disasters are not events; CASE codes them as unseen classes)."""
+
+
 def _subtype_table() -> dict[str, str]:
     rows = common.load_table("acled_case2021.csv", ("acled_sub_event_type", "case2021_code"))
     return {r["acled_sub_event_type"].lower(): r["case2021_code"] for r in rows}
@@ -249,8 +256,10 @@ def resolve_case_mapper(case_mapper: Callable[..., str | None] | None) -> tuple[
 def score_acled(
     records: Sequence[dict[str, Any]], events: Sequence[list[Event] | None], *, include_negated: bool = False,
     examples: Examples | None = None, case_mapper: Callable[..., str | None] | None = None,
+    incidents: Sequence[list[Incident]] | None = None,
 ) -> dict[str, Any]:
-    """Gold CASE code vs the CASE code of the highest-confidence event that maps to one (``"NONE"`` if none does).
+    """Gold CASE code vs the CASE code of the highest-confidence event that maps to one; when none does, the
+    record's first incident (a disaster: ``INCIDENT_CODES``), else ``"NONE"``.
 
     Headline ``weighted_f1`` over all records (the 5 "unseen" types included: a system that cannot produce
     them loses there); ``seen`` repeats the figures on records with ``gold_extra.label_set == "ACLED"``.
@@ -259,13 +268,15 @@ def score_acled(
     to_code, note = resolve_case_mapper(case_mapper)
     gold, pred, seen_idx = [], [], []
     any_hit = 0
-    for rec, evs in zip(records, events):
+    for i, (rec, evs) in enumerate(zip(records, events)):
         g = rec.get("event_type")
         if evs is None or not isinstance(g, str) or not g:
             continue
         ranked = sorted(usable(evs, include_negated=include_negated),
                         key=lambda e: (e.confidence, e.type_confidence), reverse=True)
         codes = [c for c in (to_code(e) for e in ranked) if c]
+        found = incidents[i] if incidents else []
+        codes += [INCIDENT_CODES[x.kind] for x in found if x.kind in INCIDENT_CODES]
         p = codes[0] if codes else NONE
         if (rec.get("gold_extra") or {}).get("label_set", "ACLED") == "ACLED":
             seen_idx.append(len(gold))
