@@ -323,7 +323,8 @@ def test_code_without_store(db):
         assert out["events"][0]["date"] == "2024-05-01" and "type_confidence" not in out["events"][0]
         assert out["article_id"] == Article(text="Gunmen attack a bus.", source="Wire").id
         assert c.post("/api/code", json={"text": "Calm day."}).json() == {
-            "article_id": Article(text="Calm day.").id, "stored": False, "events": [], "warnings": ["W601 x"]}
+            "article_id": Article(text="Calm day.").id, "stored": False, "events": [], "incidents": [],
+            "warnings": ["W601 x"]}
         # read-only store: asking to store is a conflict, and nothing is written
         resp = c.post("/api/code", json={"text": "Gunmen attack a bus.", "store": True})
         assert resp.status_code == 409 and resp.json()["code"] == "E903"
@@ -386,7 +387,8 @@ def test_missing_store_is_503_and_health_degraded(tmp_path):
 def test_openapi_lists_every_route(client):
     paths = set(client.get("/openapi.json").json()["paths"])
     assert paths == {"/api/events", "/api/events/{event_id}", "/api/articles/{article_id}", "/api/stats",
-                     "/api/timeline", "/api/dyads", "/api/dyads/{a}/{b}", "/api/code", "/api/health"}
+                     "/api/timeline", "/api/dyads", "/api/dyads/{a}/{b}", "/api/code", "/api/health",
+                     "/api/incidents"}
 
 
 def test_read_only_duckdb_is_released_between_requests(tmp_path):
@@ -409,3 +411,25 @@ def test_code_with_the_real_coder(coder, tmp_path):
         assert [(e["event_type"], e["actor"][0]["country"]) for e in out["events"]] == [("ASSAULT", "ISR")]
         art = c.get(f"/api/articles/{out['article_id']}").json()
         assert any(m["kind"] == "trigger" for m in art["marks"]) and art["warnings"] == []
+
+
+# --- GET /api/incidents --------------------------------------------------------------------------------------------
+def test_incidents_route(tmp_path):
+    from detente.schema import Incident
+
+    text = "A cyclone struck the coast of Bangladesh on Monday, killing 12 people."
+    art = Article(text=text, published=dt.datetime(2024, 5, 28, tzinfo=UTC))
+    cyclone = Incident(article_id=art.id, kind="natural_disaster", hazard="cyclone", date=dt.date(2024, 5, 27),
+                       location=Place(name="Bangladesh", lat=24.0, lon=90.0, country="BGD", precision="country"),
+                       toll=Toll(killed=Count(best=12)), confidence=0.8,
+                       evidence=Evidence(text=text, start=0, end=len(text), trigger=span(text, "cyclone")))
+    path = str(tmp_path / "inc.duckdb")
+    with open_store(path) as st:
+        st.write(CodedArticle(article=art, incidents=[cyclone]))
+    with TestClient(create_app(db=path)) as c:
+        out = c.get("/api/incidents", params={"country": "BGD"}).json()
+        assert [Incident.model_validate(x) for x in out] == [cyclone]
+        assert c.get("/api/incidents", params={"kind": "man_made_disaster"}).json() == []
+        assert c.get("/api/incidents", params={"since": "2024-06-01"}).json() == []
+        assert c.get("/api/incidents", params={"kind": "flood"}).status_code == 422
+        assert c.get("/api/stats").json()["incidents"] == 1

@@ -97,3 +97,23 @@ def test_user_actor_table_extends_the_knowledge_base(tmp_path):
     ev = Event.model_validate_json(res.stdout.splitlines()[0])
     assert (ev.actor[0].country, ev.actor[0].sector, ev.actor[0].name) == ("MLI", "REB", "Zorvan Liberation Front")
     assert ev.location is not None and ev.location.country == "MLI"
+
+
+@pytest.mark.model
+def test_code_reports_and_stores_disasters_apart_from_events(tmp_path):
+    f = tmp_path / "quake.txt"
+    f.write_text("A 6.4 magnitude earthquake struck eastern Turkey on Tuesday, killing at least 12 people, officials "
+                 "said.\n")
+    db = tmp_path / "q.duckdb"
+    res = runner.invoke(app, ["code", str(f), "--published", "2024-03-06", "--db", str(db), "--format", "table"],
+                        env={"COLUMNS": "160"})
+    assert res.exit_code == 0, res.output
+    assert "disasters and accidents" in res.stdout and "earthquake" in res.stdout
+    assert "0 events, 1 disasters or accidents" in res.stderr
+    res = runner.invoke(app, ["code", str(f), "--published", "2024-03-06", "--format", "jsonl", "--quiet"])
+    assert res.stdout.strip() == ""  # the jsonl contract stays one event per line: a disaster is no event
+    from detente.store import open_store
+
+    with open_store(str(db)) as store:
+        [quake] = store.incidents()
+    assert quake.kind == "natural_disaster" and quake.toll.killed.best == 12 and quake.location.country == "TUR"

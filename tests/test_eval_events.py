@@ -194,3 +194,27 @@ def test_gold_standard_context_labels_map_to_plover_2_contexts():
     assert "migration" in table["refugee"] and "natural_resource" in table["resource"]
     for accepted in table.values():  # every target is a PLOVER 2.0 context
         ontology.validate("ASSAULT", None, accepted)
+
+
+def test_acled_falls_back_on_incidents():
+    def mapper(event_type, mode, actor_sectors, recipient_sectors):
+        return "ARMED_CLASH" if event_type == "ASSAULT" else None
+
+    gold = [acled_rec(1, "A volcano erupted.", "NATURAL_DISASTER", "unseen"),
+            acled_rec(2, "Troops sent to the flood fought rebels.", "ARMED_CLASH"),
+            acled_rec(3, "A tanker leaked oil.", "MAN_MADE_DISASTER", "unseen"),
+            acled_rec(4, "Ministers met.", "DIPLO", "unseen")]
+    coder = ReplayCoder(
+        events={"Troops sent to the flood fought rebels.": [E("MOBILIZE", 0.9), E("ASSAULT", 0.5)],
+                "A tanker leaked oil.": [E("CONSULT", 0.9)]},
+        incidents={"A volcano erupted.": [{"kind": "natural_disaster", "hazard": "volcano"}],
+                   # an event that maps wins over the incident
+                   "Troops sent to the flood fought rebels.": [{"kind": "natural_disaster", "hazard": "flood"}],
+                   # an event that does not map (CONSULT) leaves the record to its incident
+                   "A tanker leaked oil.": [{"kind": "man_made_disaster", "hazard": "leaked"}]})
+    r = ev.run(gold, task="acled", coder=coder, case_mapper=mapper)
+    assert r["accuracy"] == 0.75
+    assert r["details"]["type"]["confusion"]["DIPLO"] == {"NONE": 1}
+    # without the incidents the two disasters are misses
+    r = ev.run(gold, task="acled", coder=ReplayCoder(events=coder.events), case_mapper=mapper)
+    assert r["accuracy"] == 0.25

@@ -350,3 +350,44 @@ def test_store_set_links_bulk_last_wins(store):
     assert df.loc[ids[0], "canonical_id"] == "can-x" and df.loc[ids[0], "episode_id"] == "epi"
     assert df.loc[ids[8], "canonical_id"] == "can-1"
     assert df["canonical_id"].notna().all() and len(df) == 80
+
+
+# --- incidents (disasters and accidents) -------------------------------------------------------------------------
+def _with_incidents():
+    from detente.schema import Count, Evidence, Incident, Place, Span, Toll
+
+    coded = pakistan()
+    text = "A flood swept through Quetta on Sunday, killing 4 people."
+    flood = Incident(
+        article_id=coded.article.id, kind="natural_disaster", hazard="flood", date=dt.date(2024, 3, 3),
+        date_precision="day", date_text="Sunday",
+        location=Place(name="Quetta", geonames_id=1167528, lat=30.18, lon=67.0, country="PAK", precision="city"),
+        toll=Toll(killed=Count(best=4, low=4, high=4)), confidence=0.8,
+        evidence=Evidence(text=text, start=200, end=200 + len(text), trigger=Span(start=202, end=207, text="flood")))
+    blast = flood.model_copy(update={"id": "", "kind": "man_made_disaster", "hazard": "gas explosion", "date": None,
+                                     "location": None, "toll": None,
+                                     "evidence": flood.evidence.model_copy(update={"start": 300, "end": 330})})
+    blast = type(blast).model_validate(blast.model_dump())  # a fresh id for the new evidence
+    return coded.model_copy(update={"incidents": [flood, blast]}), flood, blast
+
+
+def test_store_keeps_incidents(store):
+    coded, flood, blast = _with_incidents()
+    assert flood.id != blast.id
+    assert store.write(coded) is True
+    assert store.write(coded) is False
+    assert store.incidents() == [flood, blast]  # dated first, undated last
+    assert store.incidents(kind="man_made_disaster") == [blast]
+    assert store.incidents(country="pak, IRN") == [flood]
+    assert store.incidents(since="2024-03-04") == []
+    assert store.incidents(until="2024-03-03", limit=1) == [flood]
+    assert store.incidents(article_id="nope") == []
+    assert store.stats()["incidents"] == 2
+    row = store._fetchall("SELECT hazard, killed_best, location_country FROM incidents WHERE kind = 'natural_disaster'")
+    assert row == [("flood", 4, "PAK")]
+
+
+def test_store_batch_write_keeps_incidents(store):
+    coded, flood, blast = _with_incidents()
+    assert store.write_many([coded, kenya()]) == 2
+    assert {x.id for x in store.incidents()} == {flood.id, blast.id}

@@ -28,7 +28,7 @@ from .annotate import case_view, load_nlp, same_length_lower, speed_up, split_se
 from .detect.acled import MAPPABLE as MAPPABLE_ACLED
 from .detect.detector import EventDetector, Mention
 from .detect.embed import vocabulary
-from .detect.hazards import Hazard, find_hazard, hazard_is_agent, reads_as_hazard
+from .detect.hazards import Hazard, find_hazard, hazard_is_agent
 from .detect.roles import Role
 from .errors import DetenteError
 from .merge import (
@@ -69,6 +69,7 @@ PROMINENCE = (1.0, 0.9, 0.8, 0.7)  # event confidence factor by the trigger's de
 MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
 PLACE_IS_TARGET = {"ASSAULT", "COERCE", "PROTEST", "CONCEDE"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "agent", "expl"}
+PRECISION_RANK = {"point": 0, "city": 1, "admin1": 2, "country": 3}
 NOT_ACLED_CONTEXTS = frozenset({"crime", "illegal_drugs", "trafficking", "disasters"})
 DOMESTIC_SECTORS = {"COP", "JUD", "LEG"}
 DEFAULT_SOURCE_SECTOR = {"PROTEST": "PRT"}  # the sector of an unknown source, by event type
@@ -312,6 +313,8 @@ class Coder:
                     actor = self._entities(m.speaker, doc, offset, on, last_actors, context)
                 recipient = self._entities(m.targets, doc, offset, on, last_actors, context)
                 actor = [_state_sector(e, m.event_type) for e in actor]
+                if m.event_type == "ASSAULT" and offset in hazards and not any(a.country or a.sector for a in actor):
+                    continue  # a flood or a gas explosion that kills is a disaster, not an attack (detect/hazards.py)
                 if actor:
                     last_actors = actor
                 entities.extend(actor + recipient)
@@ -334,10 +337,6 @@ class Coder:
         if self.config.merge_mentions:
             events = self._possessive_references(events, possessives)
         events = [self._refine_location(e, places) for e in events]
-        # a flood or a gas explosion that kills is a disaster, not an attack: no ASSAULT without a named attacker
-        events = [e for e in events if not (e.event_type == "ASSAULT"
-                                            and not any(a.country or a.sector for a in e.actor)
-                                            and reads_as_hazard(e.evidence.text))]
         if not self.config.keep_actorless:
             events = [e for e in events if has_actor(e) or (e.confidence > 0 and unattributed_ok(e))]
         incidents = self._incidents(article, docs, hazards, doc_places)
@@ -347,8 +346,9 @@ class Coder:
     @staticmethod
     def _incidents(article: Article, docs: list[tuple[int, object, list[Mention]]], hazards: dict[int, Hazard],
                    doc_places: dict[int, dict[int, Place | None]]) -> list[Incident]:
-        """One incident per kind of disaster the article reports: evidence, date and place from the first sentence
-        that names it, the toll from the first of its sentences that gives one (detect/hazards.py)."""
+        """One incident per kind of disaster the article reports: evidence, date and place (the most precise one it
+        names) from the first sentence that names it, the toll from the first of its sentences that gives one
+        (detect/hazards.py)."""
         pub = article.published_date
         texts = {offset: doc.text for offset, doc, _ in docs}
         out: dict[str, Incident] = {}
@@ -365,7 +365,8 @@ class Coder:
             start = offset + hz.start
             when = event_date([w for w in find_dates(text, published=pub, offset=offset)
                                if not _not_event_date(w, text, offset)], pub, trigger_start=start)
-            place = next((p for p in doc_places.get(offset, {}).values() if p is not None), None)
+            named = [p for p in doc_places.get(offset, {}).values() if p is not None]
+            place = min(named, key=lambda p: PRECISION_RANK.get(p.precision, 0), default=None)  # the most precise
             out[hz.kind] = Incident(
                 article_id=article.id, kind=hz.kind, hazard=hz.text, date=when.date,
                 date_precision=when.precision, date_text=when.text, date_inferred=when.inferred, location=place, toll=tolls[0] if tolls else None,

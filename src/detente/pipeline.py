@@ -21,13 +21,14 @@ class RunStats:
     coded: int = 0
     skipped: int = 0  # already stored
     events: int = 0
+    incidents: int = 0  # disasters and accidents (schema.Incident)
     rejects: int = 0
     reject_codes: Counter = field(default_factory=Counter)
     event_types: Counter = field(default_factory=Counter)
 
     def as_dict(self) -> dict:
         return {"articles": self.articles, "coded": self.coded, "skipped_already_stored": self.skipped,
-                "events": self.events, "rejects": self.rejects, "reject_codes": dict(self.reject_codes),
+                "events": self.events, "incidents": self.incidents, "rejects": self.rejects, "reject_codes": dict(self.reject_codes),
                 "event_types": dict(self.event_types)}
 
 
@@ -93,6 +94,7 @@ def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch
         for coded in done:
             stats.coded += 1
             stats.events += len(coded.events)
+            stats.incidents += len(coded.incidents)
             stats.event_types.update(e.event_type for e in coded.events)
             if on_progress:
                 on_progress(coded.article)

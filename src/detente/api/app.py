@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..errors import DetenteError
-from ..schema import Article
+from ..schema import Article, Incident
 from ..web import static_dir
 from .models import (
     ArticleOut, CodeIn, CodeOut, DyadListOut, DyadSeriesOut, EventOut, EventPage, HealthOut, StatsOut, TimelineOut,
@@ -128,6 +128,16 @@ def create_app(store: Any = None, *, db: str | None = None, coder: Any = None, r
                           language=art.language, text=art.text, events=[EventOut.from_event(e) for e in events],
                           marks=marks, warnings=warnings)
 
+    @app.get("/api/incidents", response_model=list[Incident], tags=["events"])
+    def list_incidents(kind: Annotated[Literal["natural_disaster", "man_made_disaster"] | None, Query(
+                           description="natural_disaster or man_made_disaster")] = None,
+                       country: Annotated[str | None, Query(pattern=COUNTRIES, description="Country of the place, "
+                                                            "ISO3; comma-separated for several.")] = None,
+                       since: Since = None, until: Until = None,
+                       limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[Incident]:
+        """Disasters and accidents the articles report (not events: PLOVER codes none), oldest first."""
+        return svc.incidents(kind=kind, country=country, since=since, until=until, limit=limit)
+
     @app.get("/api/stats", response_model=StatsOut, tags=["summary"])
     def stats() -> StatsOut:
         """Totals: articles, events, rejects, linked events; events by type; top actor->recipient pairs."""
@@ -170,7 +180,8 @@ def create_app(store: Any = None, *, db: str | None = None, coder: Any = None, r
                           title=body.title, origin="api")
         coded, stored = svc.code(article, store=body.store)
         return CodeOut(article_id=coded.article.id, stored=stored,
-                       events=[EventOut.from_event(e) for e in coded.events], warnings=coded.warnings)
+                       events=[EventOut.from_event(e) for e in coded.events], incidents=coded.incidents,
+                       warnings=coded.warnings)
 
     @app.get("/api/health", response_model=HealthOut, tags=["summary"])
     def health() -> HealthOut:

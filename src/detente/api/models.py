@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..schema import Event
+from ..schema import Event, Incident
 
 
 class _Out(BaseModel):
@@ -167,6 +167,7 @@ class StatsOut(_Out):
     canonical_events: int = 0
     entities: int = 0
     places: int = 0
+    incidents: int = 0
     linked_events: int = 0
     first_date: dt.date | None = None
     last_date: dt.date | None = None
@@ -260,6 +261,7 @@ class CodeOut(_Out):
     article_id: str
     stored: bool
     events: list[EventOut]
+    incidents: list[Incident] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
 

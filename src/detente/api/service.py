@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import DetenteError
-from ..schema import Article, CodedArticle, Event
+from ..schema import Article, CodedArticle, Event, Incident
 from .models import MarkOut
 
 from ..analyze.series import dyad_frame, dyad_series, top_dyads
@@ -157,6 +157,10 @@ class Service:
             if art is None:
                 return None
             return art, st.events(article_id=article_id)
+
+    def incidents(self, **filters: Any) -> list[Incident]:
+        with self.store() as st:
+            return st.incidents(**filters)
 
     def stats(self) -> dict[str, Any]:
         with self.store() as st:

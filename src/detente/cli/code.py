@@ -90,6 +90,7 @@ def code_cmd(
         store = open_store(db)
     stats = RunStats()
     rows: list = []
+    incidents: list = []
     show = not quiet and err.is_terminal
     with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not show, transient=True) as prog:
@@ -130,12 +131,15 @@ def code_cmd(
                     sys.stdout.write(e.model_dump_json(exclude_none=False) + "\n")
                 else:
                     rows.append(e)
+            incidents.extend(coded.incidents)
     if store is not None:
         store.close()
     _emit(rows, output)
+    if output == OutFormat.table and incidents:  # json/jsonl/csv stay one event per record (scripts read them)
+        _emit_incidents(incidents)
     if not quiet:
         err.print(f"{stats.articles} articles ({stats.skipped} already stored), {stats.events} events, "
-                  f"{stats.rejects} rejected", highlight=False)
+                  f"{stats.incidents} disasters or accidents, {stats.rejects} rejected", highlight=False)
     if stats.rejects:
         raise typer.Exit(1)
 
@@ -158,6 +162,21 @@ def _emit(events: list, output: OutFormat) -> None:
                           ", ".join(x for x in (f["location"], f["location_country"]) if x), str(f["killed"]),
                           f["modality"], f"{e.confidence:.2f}")
         out.print(table)
+
+
+def _emit_incidents(incidents: list) -> None:
+    table = Table(title="disasters and accidents (not events)", show_lines=False)
+    for col in ("date", "kind", "hazard", "where", "killed", "injured", "conf"):
+        table.add_column(col)
+    for x in incidents:
+        loc = x.location
+        killed = x.toll.killed.best if x.toll and x.toll.killed else None
+        injured = x.toll.injured.best if x.toll and x.toll.injured else None
+        table.add_row(x.date.isoformat() if x.date else "", x.kind.replace("_", " "), x.hazard,
+                      ", ".join(v for v in (loc.name, loc.country) if v) if loc else "",
+                      "" if killed is None else str(killed), "" if injured is None else str(injured),
+                      f"{x.confidence:.2f}")
+    out.print(table)
 
 
 @app.command("schema")

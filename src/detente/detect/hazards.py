@@ -127,8 +127,8 @@ def find_hazard(text: str) -> Hazard | None:
     named = {k: [(s, e, weak) for s, e, weak in found[k] if harm or not weak] for k in ("natural", "man-made", "mishap")}
     for kind, label in (("man-made", MAN_MADE), ("natural", NATURAL)):
         if named[kind]:
-            s, e, _ = named[kind][0]
-            return Hazard(label, text[s:e], s, e, any(not weak for _, _, weak in named[kind]))
+            s, e, weak = min(named[kind], key=lambda hit: hit[2])  # the first word that names it alone, if any
+            return Hazard(label, text[s:e], s, e, not weak)
     if named["mishap"] and found["facility"]:
         s, e, _ = named["mishap"][0]
         return Hazard(MAN_MADE, text[s:e], s, e, False)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DetenteError
-from ..schema import Article, CodedArticle, Event, Evidence
+from ..schema import Article, CodedArticle, Event, Evidence, Incident
 
 
 class ReplayCoder:
@@ -29,11 +29,14 @@ class ReplayCoder:
         and ``evidence`` (the whole text) are filled in.
     fail_on
         Texts for which ``code`` raises (to test error handling).
+    incidents
+        ``{text or gold id: [incident dicts or Incidents]}`` (disasters), filled in like events.
     """
 
     def __init__(self, *, events: Mapping[str, Iterable[Any]] | None = None,
-                 fail_on: Iterable[str] = ()) -> None:
+                 fail_on: Iterable[str] = (), incidents: Mapping[str, Iterable[Any]] | None = None) -> None:
         self.events = dict(events or {})
+        self.incidents = dict(incidents or {})
         self.fail_on = set(fail_on)
         self.calls = 0
 
@@ -41,6 +44,7 @@ class ReplayCoder:
     def from_jsonl(cls, path: str | Path) -> ReplayCoder:
         """Load ``CodedArticle`` JSON lines (as written by ``detente code``); keyed by article text."""
         events: dict[str, list[Any]] = {}
+        incidents: dict[str, list[Any]] = {}
         with open(path, encoding="utf-8") as fh:
             for lineno, line in enumerate(fh, 1):
                 if not line.strip():
@@ -50,28 +54,32 @@ class ReplayCoder:
                 except ValueError as exc:
                     raise DetenteError("E801", path=path, line=lineno, detail=str(exc)[:200]) from None
                 events[ca.article.text] = list(ca.events)
-        return cls(events=events)
+                incidents[ca.article.text] = list(ca.incidents)
+        return cls(events=events, incidents=incidents)
 
-    def _lookup(self, article: Article) -> list[Any]:
+    @staticmethod
+    def _lookup(table: Mapping[str, Iterable[Any]], article: Article) -> list[Any]:
         key = article.meta.get("gold_id")
-        if key is not None and key in self.events:
-            return list(self.events[key])
-        return list(self.events.get(article.text, []))
+        if key is not None and key in table:
+            return list(table[key])
+        return list(table.get(article.text, []))
+
+    @staticmethod
+    def _filled(model: Any, item: Any, article: Article) -> Any:
+        if isinstance(item, model):
+            return item
+        data = dict(item)
+        data.setdefault("article_id", article.id)
+        data.setdefault("evidence", Evidence(text=article.text, start=0, end=len(article.text)))
+        return model.model_validate(data)
 
     def code(self, article: Article) -> CodedArticle:
         self.calls += 1
         if article.text in self.fail_on:
             raise RuntimeError("replay coder told to fail on this text")
-        out = []
-        for ev in self._lookup(article):
-            if isinstance(ev, Event):
-                out.append(ev)
-                continue
-            data = dict(ev)
-            data.setdefault("article_id", article.id)
-            data.setdefault("evidence", Evidence(text=article.text, start=0, end=len(article.text)))
-            out.append(Event.model_validate(data))
-        return CodedArticle(article=article, events=out)
+        return CodedArticle(
+            article=article, events=[self._filled(Event, e, article) for e in self._lookup(self.events, article)],
+            incidents=[self._filled(Incident, x, article) for x in self._lookup(self.incidents, article)])
 
     def pipe(self, articles: Iterable[Article], *, batch_size: int = 64) -> Iterator[CodedArticle]:
         for art in articles:

@@ -28,6 +28,7 @@ import math
 import os
 import pickle
 import re
+import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -38,7 +39,7 @@ from typing import Any
 
 from ..errors import DetenteError
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 DATA_PACKAGE = "detente.data.places"
 DATA_FILES = ("aliases.tsv", "regions.tsv", "country_points.tsv", "admin1_points.tsv", "demonyms.tsv")
 
@@ -331,13 +332,28 @@ def _trimmed_centre(points: list[tuple[float, float]], trim: float = 0.05) -> tu
     return (lats[lo] + lats[hi]) / 2, lon - 360.0 if lon > 180.0 else lon
 
 
+ADMIN1_STRAY_DEG = 10.0  # degrees (~1,100 km) from the median town: a stray, misfiled town
 ADMIN1_TRIM = 0.0  # full extent of the region's towns (docs/places.md: measured 0, 0.5, 1, 2 %)
 
 
 def _region_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
     """Centre of an admin region from its towns: midpoint of the box of their coordinates (closer to the
     geographic centre, and to GeoNames' and Wikipedia's points, than the mean, which drifts towards dense
-    corners). Regions whose towns do not cover their territory get a point from ``admin1_points.tsv``."""
+    corners). Regions whose towns do not cover their territory get a point from ``admin1_points.tsv``.
+
+    Towns more than ``ADMIN1_STRAY_DEG`` from the towns' median point are left out when they are few (under 10 %):
+    GeoNames files a handful of Tibetan towns under Hebei, which put Hebei's box centre in Qinghai.
+
+    >>> _region_centre([(38.0, 115.0)] * 30 + [(31.0, 90.0)])
+    (38.0, 115.0)
+    """
+    if len(points) >= 20:
+        mlat = statistics.median(p[0] for p in points)
+        mlon = statistics.median(p[1] for p in points)
+        near = [p for p in points if math.hypot(p[0] - mlat, ((p[1] - mlon + 180) % 360 - 180)
+                                                * math.cos(math.radians(mlat))) <= ADMIN1_STRAY_DEG]
+        if len(near) >= 0.9 * len(points):
+            points = near
     return _trimmed_centre(points, ADMIN1_TRIM)
 
 

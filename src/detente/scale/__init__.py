@@ -121,6 +121,7 @@ def iter_archive(inputs: Iterable[str], *, db: str | None = None, n_workers: int
             for coded in done:
                 stats.coded += 1
                 stats.events += len(coded.events)
+                stats.incidents += len(coded.incidents)
                 stats.event_types.update(e.event_type for e in coded.events)
                 yield coded
             fut.release()

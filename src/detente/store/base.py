@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DetenteError
-from ..schema import Article, CodedArticle, Event, Reject
+from ..schema import Article, CodedArticle, Event, Incident, Reject
 from .flat import ENTITY_COLUMNS, FLAT_COLUMNS, entity_rows, flatten
 from .migrate import latest_version, load_migrations, split_statements
 
@@ -40,6 +40,10 @@ _ENTITY_TABLE_COLS = ("article_id", "pos", "text", "name", "country", "sector", 
                       "confidence")
 _PLACE_COLS = ("article_id", "pos", "name", "geonames_id", "lat", "lon", "admin1", "admin1_code", "country",
                "feature_code", "precision", "span_start", "span_end", "confidence")
+_INCIDENT_COLS = ("id", "article_id", "kind", "hazard", "date", "date_inferred", "published", "location_name",
+                  "location_country", "location_admin1", "location_lat", "location_lon", "location_geonames_id",
+                  "killed_best", "injured_best", "confidence", "evidence_text", "evidence_start", "evidence_end", "url",
+                  "record")
 _REJECT_COLS = ("id", "origin", "code", "reason", "raw", "created", "stored_at")
 
 
@@ -229,6 +233,7 @@ class Store:
                 self._insert_events("events", self._unique(coded.events, art.id))
                 self._insert_entities(self._entity_rows(coded))
                 self._insert_places(self._place_rows(coded))
+                self._insert_rows("incidents", _INCIDENT_COLS, self._incident_rows(coded))
         except DetenteError:
             raise
         except Exception as exc:
@@ -265,6 +270,7 @@ class Store:
             self._insert_events("events", [ev for c in todo for ev in self._unique(c.events, c.article.id)])
             self._insert_entities([r for c in todo for r in self._entity_rows(c)])
             self._insert_places([r for c in todo for r in self._place_rows(c)])
+            self._insert_rows("incidents", _INCIDENT_COLS, [r for c in todo for r in self._incident_rows(c)])
         return len(todo)
 
     def _article_row(self, coded: CodedArticle) -> tuple[Any, ...]:
@@ -311,6 +317,17 @@ class Store:
                  p.feature_code, p.precision, p.span.start if p.span else None, p.span.end if p.span else None,
                  p.confidence)
                 for i, p in enumerate(coded.places)]
+
+    def _incident_rows(self, coded: CodedArticle) -> list[tuple[Any, ...]]:
+        out = []
+        for x in {i.id: i for i in coded.incidents}.values():
+            loc, toll = x.location, x.toll
+            out.append((x.id, x.article_id, x.kind, x.hazard, x.date, x.date_inferred, x.published,
+                        loc and loc.name, loc and loc.country, loc and loc.admin1, loc and loc.lat, loc and loc.lon,
+                        loc and loc.geonames_id, toll and toll.killed and toll.killed.best,
+                        toll and toll.injured and toll.injured.best, x.confidence, x.evidence.text,
+                        x.evidence.start, x.evidence.end, x.url, self._json(x.model_dump_json())))
+        return out
 
     def _insert_entities(self, rows: Sequence[tuple[Any, ...]]) -> None:
         self._insert_rows("entities", _ENTITY_TABLE_COLS, rows)
@@ -482,6 +499,42 @@ class Store:
         wanted = set(ids) if ids is not None else None
         return {i: s for i, s in rows if wanted is None or i in wanted}
 
+    def incidents(self, *, kind: str | None = None, country: str | None = None, since: dt.date | str | None = None,
+                  until: dt.date | str | None = None, article_id: str | None = None,
+                  limit: int | None = None) -> list[Incident]:
+        """Disasters and accidents as full records, oldest first (undated last), then by id.
+
+        ``kind``: ``natural_disaster`` or ``man_made_disaster``; ``country``: ISO3 code of the location
+        (comma-separated for several); ``since``/``until``: inclusive bounds on the date.
+        """
+        clauses, params = [], []
+        if kind:
+            clauses.append("kind = ?")
+            params.append(kind)
+        if country:
+            codes = [c.strip().upper() for c in country.split(",") if c.strip()]
+            clauses.append(f"location_country IN ({', '.join('?' for _ in codes)})")
+            params.extend(codes)
+        for op, value, name in ((">=", since, "since"), ("<=", until, "until")):
+            day = _as_date(name, value)
+            if day is not None:
+                clauses.append(f"date {op} ?")
+                params.append(day)
+        if article_id:
+            clauses.append("article_id = ?")
+            params.append(article_id)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._fetchall(f"SELECT id, record FROM incidents{where} ORDER BY date NULLS LAST, id"
+                              f"{self._limit(limit)}", params)
+        out = []
+        for x_id, record in rows:
+            try:
+                out.append(Incident.model_validate_json(record) if isinstance(record, (str, bytes))
+                           else Incident.model_validate(record))
+            except ValueError as exc:
+                raise DetenteError("E212", table="incidents", id=x_id, detail=exc) from exc
+        return out
+
     def rejects(self) -> list[Reject]:
         rows = self._fetchall("SELECT id, origin, code, reason, raw, created FROM rejects ORDER BY stored_at, id")
         return [Reject(id=i, origin=o, code=c, reason=r, raw=raw, created=cr) for i, o, c, r, raw, cr in rows]
@@ -499,6 +552,7 @@ class Store:
             "canonical_events": count("canonical_events"),
             "entities": count("entities"),
             "places": count("places"),
+            "incidents": count("incidents"),
             "linked_events": int(self._fetchall(
                 "SELECT count(*) FROM events WHERE canonical_id IS NOT NULL")[0][0]),
             "first_date": first.isoformat() if first else None,
