@@ -29,7 +29,7 @@ def records() -> list[dict]:
 
 def test_every_line_is_a_valid_record(records):
     for n, r in enumerate(records, 1):
-        assert FIELDS <= set(r) <= FIELDS | {"note"}, n
+        assert FIELDS <= set(r) <= FIELDS | {"note", "acled_sub_event_type"}, n
         assert isinstance(r["text"], str) and len(r["text"].split()) >= 4, n
         if r["event_type"] == "NONE":
             assert r["mode"] is None and r["context"] == [] and r["note"], n

@@ -109,21 +109,33 @@ _KNOWN_SECTORS = frozenset("GOV MIL COP SPY JUD REB UAF CRM PRT CVL LAB OPP JRN 
                            "IGO".split()) - {"IGO"}
 
 
+def team_label(rec: dict) -> str | None:
+    """The ACLED sub-event type a team sentence teaches: its explicit ``acled_sub_event_type`` when the team wrote
+    one (the ACLED codebook's distinctions a PLOVER label cannot carry: tear gas on a peaceful march is a protest
+    with intervention, live fire one with excessive force, a road blocked with burning tyres a violent
+    demonstration), else the rule mapping of its PLOVER type, mode, sectors and context. None for types ACLED does
+    not code, negated and denied sentences.
+    """
+    t = rec.get("event_type")
+    if t not in MAPPABLE or rec.get("modality") in ("negated", "denied"):
+        return None
+    if rec.get("acled_sub_event_type"):
+        return rec["acled_sub_event_type"]
+    pair = ontology.acled(t, rec.get("mode"), actor_sectors=_sectors(rec.get("source_code")),
+                          recipient_sectors=_sectors(rec.get("target_code")), context=tuple(rec.get("context") or ()))
+    return pair[1] if pair else None
+
+
 def team_examples(settings: Settings) -> tuple[list[Example], Counter]:
     rows, skipped = [], Counter()
     for path in sorted(Path(str(TEAM_DATA)).glob("*.jsonl")):
         for rec in _jsonl(path):
             t = rec.get("event_type")
-            if t not in MAPPABLE or rec.get("modality") in ("negated", "denied"):
+            label = team_label(rec)
+            if label is None:
                 skipped[t] += 1
                 continue
-            pair = ontology.acled(t, rec.get("mode"), actor_sectors=_sectors(rec.get("source_code")),
-                                  recipient_sectors=_sectors(rec.get("target_code")),
-                                  context=tuple(rec.get("context") or ()))
-            if pair is None:
-                skipped[t] += 1
-                continue
-            rows.append(Example(rec["text"], pair[1], (t,), 1.0, "team"))
+            rows.append(Example(rec["text"], label, (t,), 1.0, "team"))
     return rows, skipped
 
 
