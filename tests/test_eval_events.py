@@ -218,3 +218,36 @@ def test_acled_falls_back_on_incidents():
     # without the incidents the two disasters are misses
     r = ev.run(gold, task="acled", coder=ReplayCoder(events=coder.events), case_mapper=mapper)
     assert r["accuracy"] == 0.25
+
+
+def test_attribution_reads_responsibility_claims_and_accusations():
+    from detente.schema import Entity, Event, Evidence
+
+    def event(text, etype, mode=None, modality="asserted", actor=None, claimant=None):
+        return Event(article_id="a", event_type=etype, mode=mode, modality=modality,
+                     actor=[Entity(text=actor)] if actor else [],
+                     claimant=Entity(text=claimant) if claimant else None,
+                     evidence=Evidence(text=text, start=0, end=len(text)))
+
+    claim = "Islamic State claimed responsibility for a car bomb that killed eight people."
+    assert ev.attribution(event(claim, "ASSAULT", modality="claimed", actor="Islamic State",
+                                claimant="Islamic State")) == "ATTRIB"
+    # a third party blaming someone in a report of the attack: the attack is what CASE labels
+    report = "Three suicide bombers killed 19 people, militia leaders said, in an attack blamed on Boko Haram."
+    assert ev.attribution(event(report, "ASSAULT", modality="claimed", actor="Three suicide bombers",
+                                claimant="militia leaders")) is None
+    # a claim without responsibility words ("Iran said its forces struck") is the strike
+    assert ev.attribution(event("Iran said its forces struck militant bases.", "ASSAULT", modality="claimed",
+                                actor="Iran", claimant="Iran")) is None
+    # accusations: of responsibility -> ATTRIB; of a wrongdoing -> "" (score the wrongdoing instead)
+    assert ev.attribution(event("The minister said Iran is responsible for the Aramco attacks.", "ACCUSE",
+                                "allege")) == "ATTRIB"
+    assert ev.attribution(event("Rights groups accused the army of widespread rape.", "ACCUSE", "allege")) == ""
+    assert ev.attribution(event("Troops fought rebels.", "ASSAULT", "firearms")) is None
+
+
+def test_acled_accusation_without_responsibility_falls_to_the_wrongdoing():
+    gold = [acled_rec(1, "HRW accused the forces of rape.", "SEX_VIOL")]
+    coder = ReplayCoder(events={"HRW accused the forces of rape.": [
+        E("ACCUSE", 0.9, mode="allege"), E("ASSAULT", 0.5, mode="sexual")]})
+    assert ev.run(gold, task="acled", coder=coder)["accuracy"] == 1.0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -214,6 +215,31 @@ def _warn_once(message: str) -> None:
     log.warning(message)
 
 
+RESPONSIBILITY = re.compile(
+    r"\b(?:responsib\w*|behind|involvement|involved in|blam\w*|perpetrat\w*|accusations?|allegations?|guilt\w*|"
+    r"claim\w* (?:the |an |a )?(?:attack|bombing|killing|murder|blast|assassination)s?)\b", re.I)
+
+
+def attribution(e: Event) -> str | None:
+    """CASE 2021's ATTRIB ("claims, denials and attributions of responsibility") for an event, by its reading:
+
+    - an accusation (ACCUSE allege) whose sentence speaks of responsibility, blame or the allegations themselves is
+      ATTRIB; one that does not ("accused the forces of widespread rape") returns ``""``: CASE labels the
+      wrongdoing itself, so the scorer moves on to the event of the wrongdoing;
+    - an event claimed or denied by its own actor whose sentence speaks of responsibility ("X claimed
+      responsibility for the bombing", "X denied involvement in the attack") is ATTRIB;
+    - anything else: None (the ordinary mapping).
+    """
+    responsibility = RESPONSIBILITY.search(e.evidence.text) is not None
+    if e.event_type == "ACCUSE" and e.mode == "allege":
+        return "ATTRIB" if responsibility else ""
+    claimant = e.claimant
+    if responsibility and claimant is not None and getattr(e.modality, "value", e.modality) in ("claimed", "denied") \
+            and e.actor and (e.actor[0].text == claimant.text or (e.actor[0].name and e.actor[0].name == claimant.name)):
+        return "ATTRIB"  # the actor claims (or denies) its own act; "an attack blamed on X, officials said" is the attack
+    return None
+
+
 def resolve_case_mapper(case_mapper: Callable[..., str | None] | None) -> tuple[Callable[[Event], str | None], str]:
     """How to turn an event into a CASE 2021 code, and a note saying which way was used.
 
@@ -238,6 +264,10 @@ def resolve_case_mapper(case_mapper: Callable[..., str | None] | None) -> tuple[
     table = _subtype_table()
 
     def by_mapper(e: Event) -> str | None:
+        if case_mapper is None:
+            attrib = attribution(e)
+            if attrib is not None:
+                return attrib or None
         if case_mapper is None and e.acled_subtype:  # the coder's own ACLED reading (learned or by rule)
             code = table.get(e.acled_subtype.lower())
             if code:
