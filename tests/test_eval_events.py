@@ -251,3 +251,34 @@ def test_acled_accusation_without_responsibility_falls_to_the_wrongdoing():
     coder = ReplayCoder(events={"HRW accused the forces of rape.": [
         E("ACCUSE", 0.9, mode="allege"), E("ASSAULT", 0.5, mode="sexual")]})
     assert ev.run(gold, task="acled", coder=coder)["accuracy"] == 1.0
+
+
+def test_acled_reads_unattributed_events_last():
+    def mapper(event_type, mode, actor_sectors, recipient_sectors):
+        return {"ASSAULT": "PROPERTY_DISTRUCT", "PROTEST": "PEACE_PROTEST"}.get(event_type)
+
+    gold = [acled_rec(1, "Shops were looted.", "PROPERTY_DISTRUCT"),
+            acled_rec(2, "A flood hit; shops were looted.", "NATURAL_DISASTER", "unseen"),
+            acled_rec(3, "Crowds marched; shops were looted.", "PEACE_PROTEST")]
+    coder = ReplayCoder(
+        events={"Shops were looted.": [E("ASSAULT", 0.0)],
+                "A flood hit; shops were looted.": [E("ASSAULT", 0.0)],
+                "Crowds marched; shops were looted.": [E("ASSAULT", 0.0), E("PROTEST", 0.2)]},
+        incidents={"A flood hit; shops were looted.": [{"kind": "natural_disaster", "hazard": "flood"}]})
+    r = ev.run(gold, task="acled", coder=coder, case_mapper=mapper)
+    assert r["accuracy"] == 1.0  # an event nobody did comes after the incident and after any attributed event
+
+
+def test_acled_task_asks_the_default_coder_for_unattributed_events(monkeypatch):
+    from detente.evaluate import common
+
+    asked = []
+
+    def fake_get_coder(coder=None, **settings):
+        asked.append(settings)
+        return ReplayCoder(events={})
+
+    monkeypatch.setattr(common, "get_coder", fake_get_coder)
+    ev.run([acled_rec(1, "Shops were looted.", "PROPERTY_DISTRUCT")], task="acled")
+    ev.run(PLOVER_GOLD[:1], task="plover")
+    assert asked == [{"keep_actorless": True}, {}]

@@ -18,15 +18,15 @@ MAX_EXAMPLES = 10
 SNIPPET = 200
 
 
-def get_coder(coder: Any = None) -> Any:
-    """The coder to evaluate: the one passed in, else a real ``detente.coder.Coder()``."""
+def get_coder(coder: Any = None, **settings: Any) -> Any:
+    """The coder to evaluate: the one passed in, else a real ``detente.coder.Coder(**settings)``."""
     if coder is not None:
         return coder
     try:
         from ..coder import Coder
     except ImportError as exc:  # the coder module is missing or broken
         raise DetenteError("E803", detail=f"{type(exc).__name__}: {exc}") from exc
-    return Coder()
+    return Coder(**settings)
 
 
 def select(records: Sequence[dict[str, Any]], coder: Any, *, limit: int | None = None,

@@ -52,7 +52,9 @@ def run(
     }
     if task not in scorers:
         raise DetenteError("E800", task=task, allowed=", ".join(sorted(scorers)))
-    coder = common.get_coder(coder)
+    # CASE snippets always report an event: the acled task also reads the events the coder would not publish for
+    # want of a named actor ("properties were looted"), after every attributed event and every incident
+    coder = common.get_coder(coder, **({"keep_actorless": True} if task == "acled" else {}))
     records, selection = common.select(records, coder, limit=limit, include_trained=include_trained)
     incidents: list[list[Incident]] = []
     events, problems = code_records(records, coder, batch_size=batch_size, incidents=incidents)
@@ -289,7 +291,8 @@ def score_acled(
     incidents: Sequence[list[Incident]] | None = None,
 ) -> dict[str, Any]:
     """Gold CASE code vs the CASE code of the highest-confidence event that maps to one; when none does, the
-    record's first incident (a disaster: ``INCIDENT_CODES``), else ``"NONE"``.
+    record's first incident (a disaster: ``INCIDENT_CODES``), then the best event without a named actor
+    (confidence 0: only there when the coder keeps them, as ``run`` asks for this task), else ``"NONE"``.
 
     Headline ``weighted_f1`` over all records (the 5 "unseen" types included: a system that cannot produce
     them loses there); ``seen`` repeats the figures on records with ``gold_extra.label_set == "ACLED"``.
@@ -304,9 +307,10 @@ def score_acled(
             continue
         ranked = sorted(usable(evs, include_negated=include_negated),
                         key=lambda e: (e.confidence, e.type_confidence), reverse=True)
-        codes = [c for c in (to_code(e) for e in ranked) if c]
         found = incidents[i] if incidents else []
+        codes = [c for c in (to_code(e) for e in ranked if e.confidence > 0) if c]
         codes += [INCIDENT_CODES[x.kind] for x in found if x.kind in INCIDENT_CODES]
+        codes += [c for c in (to_code(e) for e in ranked if e.confidence <= 0) if c]  # unattributed readings last
         p = codes[0] if codes else NONE
         if (rec.get("gold_extra") or {}).get("label_set", "ACLED") == "ACLED":
             seen_idx.append(len(gold))
