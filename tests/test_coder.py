@@ -214,3 +214,31 @@ def test_quoted_texts_come_back_as_written():
     assert e.evidence.text == "GUERRILLAS ATTACKED THE FARM." and e.evidence.trigger.text == "ATTACKED"
     # the entity's text is wider than its knowledge-base span and still comes back as written
     assert e.actor[0].text == "THE GUATEMALA ARMY" and e.actor[0].span.text == "GUATEMALA ARMY"
+
+
+def _territory_event(etype, mode, subtype, actor, text):
+    from detente.schema import Entity, Event, Evidence
+
+    return Event(article_id="a", event_type=etype, mode=mode, acled_type="Battles", acled_subtype=subtype,
+                 actor=[Entity(text=actor[0], country=actor[1], sector=actor[2])],
+                 evidence=Evidence(text=text, start=0, end=len(text)))
+
+
+def test_ground_taken_after_the_other_side_withdrew_is_a_non_violent_transfer():
+    from detente.coder import _peaceful_handover
+
+    s = "Rebel fighters entered the town and took control after government forces pulled out."
+    gain = _territory_event("COERCE", "seize", "Non-state actor overtakes territory", ("Rebel fighters", "SYR", "REB"), s)
+    left = _territory_event("RETREAT", "withdraw", "Non-violent transfer of territory",
+                            ("government forces", "SYR", "MIL"), s)
+    _peaceful_handover([gain, left])
+    assert gain.acled_subtype == left.acled_subtype == "Non-violent transfer of territory"
+    assert gain.acled_type == "Strategic developments"
+    # fighting in the sentence, or a withdrawal by the taker itself, leaves the gain as it is
+    s2 = "Rebels took the town after heavy fighting as government forces pulled out."
+    gain = _territory_event("COERCE", "seize", "Non-state actor overtakes territory", ("Rebels", "SYR", "REB"), s2)
+    _peaceful_handover([gain, _territory_event("RETREAT", "withdraw", None, ("government forces", "SYR", "MIL"), s2)])
+    assert gain.acled_subtype == "Non-state actor overtakes territory"
+    gain = _territory_event("COERCE", "seize", "Government regains territory", ("the army", "SOM", "MIL"), s)
+    _peaceful_handover([gain, _territory_event("RETREAT", "withdraw", None, ("the army", "SOM", "MIL"), s)])
+    assert gain.acled_subtype == "Government regains territory"

@@ -271,6 +271,8 @@ class Coder:
         for e, pred in zip(events, preds):
             if pred is not None:
                 e.acled_type, e.acled_subtype = pred[0], pred[1]
+        for c in coded:
+            _peaceful_handover(c.events)
 
     def _assemble(self, article: Article, docs: list[tuple[int, object, list[Mention]]],
                   hazards: dict[int, Hazard]) -> CodedArticle:
@@ -685,6 +687,26 @@ def _quote_original(node: object, text: str, lower: str) -> None:
         value = getattr(node, name)
         if isinstance(value, (BaseModel, list, tuple)):
             _quote_original(value, text, lower)
+
+
+TAKE_TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
+FIGHTING = re.compile(r"\b(?:fighting|fought|clash(?:es|ed)?|battles?|gun ?battles?|firefights?|killed|killing)\b", re.I)
+
+
+def _peaceful_handover(events: list[Event]) -> None:
+    """ACLED's "Non-violent transfer of territory": one side takes ground the other side withdrew from ("IS entered
+    Palmyra after the army pulled out"). An article's territory gain and another actor's withdrawal become that
+    transfer, both of them, unless their sentences speak of fighting."""
+    taken = [e for e in events if e.acled_subtype in TAKE_TERRITORY]
+    left = [e for e in events if e.event_type == "RETREAT" and e.mode == "withdraw"]
+    if not taken or not left:
+        return
+    for gain in taken:
+        takers = {(a.country, a.sector) for a in gain.actor}
+        gone = [w for w in left if not takers & {(a.country, a.sector) for a in w.actor}]
+        if gone and not any(FIGHTING.search(e.evidence.text) for e in [gain, *gone]):
+            for e in [gain, *gone]:
+                e.acled_type, e.acled_subtype = "Strategic developments", "Non-violent transfer of territory"
 
 
 def _not_acled(e: Event) -> bool:
