@@ -161,3 +161,18 @@ def test_headline_passive_makes_the_subject_the_target(nlp, lexicon):
     doc, t = _trigger(nlp, lexicon, "Five protesters arrested in Lucknow on Sunday.", "arrest")
     src, tgt = find_roles(doc, t.head, "COERCE")
     assert not src and _text(doc, tgt)[0].startswith("Five protesters")
+
+
+@pytest.mark.parametrize("text, is_trigger", [
+    ("Security forces stood outside the embassy on Friday, March 6, 2020, after the blast.", False),
+    ("The ceasefire has held since March despite violations.", False),
+    ("Thousands joined the March on Washington for jobs and freedom.", True),
+    ("Protesters will march to parliament on 6 March.", True),
+])
+def test_march_the_month_is_no_protest(text, is_trigger):
+    from detente.annotate import load_nlp
+    from detente.detect.triggers import TriggerLexicon
+
+    doc = load_nlp()(text)
+    found = [t for t in TriggerLexicon().initialize().match(doc[:]) if t.pattern == "march"]
+    assert bool(found) == is_trigger

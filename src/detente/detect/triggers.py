@@ -67,6 +67,20 @@ def inflections(word: str) -> set[str]:
     return out
 
 
+_BEFORE_MONTH = frozenset("in on since until till by from through during last next early late mid of this "
+                          "monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _is_month(tok) -> bool:
+    """Whether a capitalised "March" names the month: a number beside it ("March 6", "6 March", "March 2020") or a
+    date word before it ("in March", "on Friday, March 6", "since March")."""
+    doc = tok.doc
+    after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    before = [doc[j] for j in range(max(0, tok.i - 2), tok.i) if not doc[j].is_punct]
+    return bool((after is not None and after.like_num) or (before and (before[-1].like_num
+                                                                        or before[-1].lower_ in _BEFORE_MONTH)))
+
+
 class TriggerLexicon:
     """Lemma-sequence lexicon of event triggers.
 
@@ -117,6 +131,9 @@ class TriggerLexicon:
     def match(self, sent: SpacySpan) -> list[Trigger]:
         """All lexicon matches in a parsed sentence, longest first at each position, non-overlapping."""
         lemmas = [t.lemma_.lower() for t in sent]
+        for k, t in enumerate(sent):
+            if t.text == "March" and _is_month(t):
+                lemmas[k] = ""  # "on Friday, March 6" is a date, not a protest march
         if self.stop_ is not None:  # boilerplate ("did not respond to requests for comment") hides its words
             for m in self.stop_.finditer(sent.text):
                 for t in sent.char_span(m.start(), m.end(), alignment_mode="expand") or []:
