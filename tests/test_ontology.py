@@ -269,3 +269,6 @@ def test_acled_conventions_follow_the_actors():
     # unknown sides rule nothing out, except through the mode
     assert acled_conventions(None) == frozenset()
     assert acled_conventions("riot") == frozenset({"Peaceful protest"})
+    # protesters detained at their protest: ACLED's protest with intervention, not its "Arrests"
+    assert "Arrests" in acled_conventions("arrest", actor_sectors=["COP"], recipient_sectors=["PRT"])
+    assert "Arrests" not in acled_conventions("arrest", actor_sectors=["COP"], recipient_sectors=["OPP"])
