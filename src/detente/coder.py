@@ -690,7 +690,8 @@ def _quote_original(node: object, text: str, lower: str) -> None:
 
 
 TAKE_TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
-FIGHTING = re.compile(r"\b(?:fighting|fought|clash(?:es|ed)?|battles?|gun ?battles?|firefights?|killed|killing)\b", re.I)
+FIGHTING = re.compile(r"\b(?:fighting|fought|clash(?:es|ed)?|battles?|gun ?battles?|firefights?|killed|killing|attack(?:s|ed)?|"
+                      r"assault(?:s|ed)?|offensive|shelling)\b", re.I)
 
 
 def _peaceful_handover(events: list[Event]) -> None:
