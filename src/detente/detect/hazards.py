@@ -51,6 +51,13 @@ class _Lexicon:
     exact: dict[str, tuple[tuple[str, bool], ...]]  # phrase → ((kind, needs harm), …)
     prefixes: dict[int, dict[str, tuple[tuple[str, bool], ...]]]  # prefix length → prefix → entries
     longest: int  # most words in a term
+    first: frozenset[str]  # first words of the hazard terms (natural, man-made, mishap) …
+    stems: dict[str, tuple[str, ...]]  # … and of their "*" terms, by the stem's first three letters
+
+    def may_hold(self, words: list[str]) -> bool:
+        """Whether any word can start a hazard term: one set or dict lookup per word, so the sentences of an
+        ordinary article are passed over at little cost."""
+        return any(w in self.first or any(w.startswith(s) for s in self.stems.get(w[:3], ())) for w in words)
 
     def entries(self, phrase: str, last: int) -> tuple[tuple[str, bool], ...]:
         """Entries for a phrase whose last word starts at ``last``: an exact term, or a prefix reaching into it."""
@@ -70,6 +77,8 @@ def _lexicon() -> _Lexicon:
     exact: dict[str, tuple[tuple[str, bool], ...]] = {}
     prefixes: dict[int, dict[str, tuple[tuple[str, bool], ...]]] = {}
     longest = 1
+    first: set[str] = set()
+    stems: dict[str, set[str]] = {}
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#") or line.startswith("kind\t"):
             continue
@@ -79,17 +88,28 @@ def _lexicon() -> _Lexicon:
             raise DetenteError("E606", path=str(PATH), line=n, detail=f"bad row {line!r}")
         entry = ((kind, needs.strip() == "harm"),)
         longest = max(longest, term.count(" ") + 1)
+        if kind in ("natural", "man-made", "mishap"):
+            head = term.split(" ")[0]
+            if head.endswith("*"):
+                stems.setdefault(head[:3], set()).add(head[:-1])
+            else:
+                first.add(head)
         if term.endswith("*"):
             table = prefixes.setdefault(len(term) - 1, {})
             table[term[:-1]] = table.get(term[:-1], ()) + entry
         else:
             exact[term] = exact.get(term, ()) + entry
-    return _Lexicon(exact, prefixes, longest)
+    return _Lexicon(exact, prefixes, longest, frozenset(first), {k: tuple(v) for k, v in stems.items()})
 
 
-def _matches(text: str, lex: _Lexicon) -> list[tuple[int, int, tuple[tuple[str, bool], ...]]]:
+def _words(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0).lower()) for m in _TOKEN.finditer(text)]
+
+
+def _matches(text: str, lex: _Lexicon, words: list[tuple[int, int, str]] | None = None
+             ) -> list[tuple[int, int, tuple[tuple[str, bool], ...]]]:
     """(start, end, entries) of the terms in a text, longest first at each word; a matched term's words are used up."""
-    words = [(m.start(), m.end(), m.group(0).lower()) for m in _TOKEN.finditer(text)]
+    words = _words(text) if words is None else words
     out = []
     i = 0
     while i < len(words):
@@ -117,8 +137,12 @@ def find_hazard(text: str) -> Hazard | None:
     >>> find_hazard("The talks collapsed in a storm of criticism.") is None
     True
     """
+    lex = _lexicon()
+    words = _words(text)
+    if not lex.may_hold([w for _, _, w in words]):
+        return None
     found: dict[str, list[tuple[int, int, bool]]] = {k: [] for k in KINDS}
-    for start, end, entries in _matches(text, _lexicon()):
+    for start, end, entries in _matches(text, lex, words):
         for kind, weak in entries:
             found[kind].append((start, end, weak))
     if found["attack"]:
