@@ -242,3 +242,16 @@ def test_ground_taken_after_the_other_side_withdrew_is_a_non_violent_transfer():
     gain = _territory_event("COERCE", "seize", "Government regains territory", ("the army", "SOM", "MIL"), s)
     _peaceful_handover([gain, _territory_event("RETREAT", "withdraw", None, ("the army", "SOM", "MIL"), s)])
     assert gain.acled_subtype == "Government regains territory"
+
+
+def test_with_config_shares_the_loaded_models(coder):
+    clone = coder.with_config(keep_actorless=True)
+    assert clone.config.keep_actorless and not coder.config.keep_actorless
+    assert clone.nlp_ is coder.nlp_ and clone.detector_ is coder.detector_
+    text = ("Hundreds of properties were looted, set on fire and destroyed in what appears to be a targeted attack on "
+            "Kurdish areas of the town, the rights group said.")
+    kept = clone.code(Article(text=text)).events
+    assert kept and all(e.confidence == 0 for e in kept)  # nobody is named: kept only when asked for
+    assert coder.code(Article(text=text)).events == []
+    with pytest.raises(ValueError):
+        coder.with_config(min_confidence=0.9)  # read when the models load: not an assembly setting

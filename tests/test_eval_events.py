@@ -282,3 +282,23 @@ def test_acled_task_asks_the_default_coder_for_unattributed_events(monkeypatch):
     ev.run([acled_rec(1, "Shops were looted.", "PROPERTY_DISTRUCT")], task="acled")
     ev.run(PLOVER_GOLD[:1], task="plover")
     assert asked == [{"keep_actorless": True}, {}]
+
+
+def test_acled_task_reconfigures_a_shared_coder():
+    class Config:
+        keep_actorless = False
+
+    class Shared(ReplayCoder):
+        config = Config()
+
+        def with_config(self, **overrides):
+            clone = ReplayCoder(events={"Shops were looted.": [E("ASSAULT", 0.0)]})
+            clone.overrides = overrides
+            self.clones.append(clone)
+            return clone
+
+    shared = Shared(events={})
+    shared.clones = []
+    r = ev.run([acled_rec(1, "Shops were looted.", "PROPERTY_DISTRUCT")], task="acled", coder=shared,
+               case_mapper=lambda *a: "PROPERTY_DISTRUCT")
+    assert [c.overrides for c in shared.clones] == [{"keep_actorless": True}] and r["accuracy"] == 1.0

@@ -13,6 +13,7 @@ modality) → resolve (actors, dates, places, tolls) → merge mentions of the s
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import itertools
@@ -146,6 +147,19 @@ class Coder:
             self.acled_ = self.acled_accurate_ = None
         self._ready = True
         return self
+
+    ASSEMBLY_SETTINGS = frozenset({"keep_actorless", "merge_mentions"})
+
+    def with_config(self, **overrides) -> Coder:
+        """The same coder with other assembly settings (``keep_actorless``, ``merge_mentions``), sharing this one's
+        loaded models: the eval suite reads CASE snippets with unattributed events kept without a second load."""
+        unknown = set(overrides) - self.ASSEMBLY_SETTINGS
+        if unknown:
+            raise ValueError(f"with_config changes only {sorted(self.ASSEMBLY_SETTINGS)}, not {sorted(unknown)}")
+        self.initialize()
+        clone = copy.copy(self)
+        clone.config = self.config.model_copy(update=overrides)
+        return clone
 
     @property
     def trained_ids(self) -> frozenset[str]:

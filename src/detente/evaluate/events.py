@@ -55,6 +55,9 @@ def run(
     # CASE snippets always report an event: the acled task also reads the events the coder would not publish for
     # want of a named actor ("properties were looted"), after every attributed event and every incident
     coder = common.get_coder(coder, **({"keep_actorless": True} if task == "acled" else {}))
+    if task == "acled" and getattr(getattr(coder, "config", None), "keep_actorless", True) is False \
+            and hasattr(coder, "with_config"):
+        coder = coder.with_config(keep_actorless=True)  # a shared coder (the eval suite's): same models
     records, selection = common.select(records, coder, limit=limit, include_trained=include_trained)
     incidents: list[list[Incident]] = []
     events, problems = code_records(records, coder, batch_size=batch_size, incidents=incidents)
