@@ -146,8 +146,8 @@ def main() -> None:
         for kind in ("detente", "spacy"):
             tries[kind].append(_child(kind, corpus, 1))
     runs = [_best(tries["detente"]), _best(tries["spacy"])]
-    runs[0]["pair_ratios"] = [round(d["articles_per_s"] / s["articles_per_s"], 2)
-                              for d, s in zip(tries["detente"], tries["spacy"]) if "error" not in d and "error" not in s]
+    pairs = [(d, s) for d, s in zip(tries["detente"], tries["spacy"]) if "error" not in d and "error" not in s]
+    runs[0]["pair_ratios"] = [round(d["articles_per_s"] / s["articles_per_s"], 2) for d, s in pairs]
     if args.workers > 1:
         runs += [_child("detente", corpus, args.workers), _child("spacy", corpus, args.workers)]
     result = {"date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} cores",

@@ -261,7 +261,8 @@ class Coder:
             return
         article_of = [i for i, c in enumerate(coded) for _ in c.events]
         texts = [e.evidence.text for e in events]
-        # the rules' "not an ACLED event" (ordinary crime, disaster relief) stands: the classifier only types ACLED events ("NONE")
+        # the rules' "not an ACLED event" (ordinary crime, disaster relief) stands: the classifier only types ACLED
+        # events ("NONE")
         types = ["NONE" if e.event_type in MAPPABLE_ACLED and e.acled_type is None and _not_acled(e) else e.event_type
                  for e in events]
         ruled_out = [ontology.acled_conventions(e.mode, actor_sectors=[a.sector for a in e.actor],
@@ -385,7 +386,8 @@ class Coder:
             place = min(named, key=lambda p: PRECISION_RANK.get(p.precision, 0), default=None)  # the most precise
             out[hz.kind] = Incident(
                 article_id=article.id, kind=hz.kind, hazard=hz.text, date=when.date,
-                date_precision=when.precision, date_text=when.text, date_inferred=when.inferred, location=place, toll=tolls[0] if tolls else None,
+                date_precision=when.precision, date_text=when.text, date_inferred=when.inferred, location=place,
+                toll=tolls[0] if tolls else None,
                 confidence=0.8 if hz.strong else 0.6, url=article.url, published=pub,
                 evidence=Evidence(text=text, start=offset, end=offset + len(text),
                                   trigger=Span(start=start, end=hz.end + offset, text=hz.text)))
@@ -704,8 +706,8 @@ def _quote_original(node: object, text: str, lower: str) -> None:
 
 
 TAKE_TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
-FIGHTING = re.compile(r"\b(?:fighting|fought|clash(?:es|ed)?|battles?|gun ?battles?|firefights?|killed|killing|attack(?:s|ed)?|"
-                      r"assault(?:s|ed)?|offensive|shelling)\b", re.I)
+FIGHTING = re.compile(r"\b(?:fighting|fought|clash(?:es|ed)?|battles?|gun ?battles?|firefights?|killed|killing|"
+                      r"attack(?:s|ed)?|assault(?:s|ed)?|offensive|shelling)\b", re.I)
 
 
 def _peaceful_handover(events: list[Event]) -> None:

@@ -148,7 +148,8 @@ def find_hazard(text: str) -> Hazard | None:
     if found["attack"]:
         return None
     harm = bool(found["harm"])
-    named = {k: [(s, e, weak) for s, e, weak in found[k] if harm or not weak] for k in ("natural", "man-made", "mishap")}
+    named = {k: [(s, e, weak) for s, e, weak in found[k] if harm or not weak]
+             for k in ("natural", "man-made", "mishap")}
     for kind, label in (("man-made", MAN_MADE), ("natural", NATURAL)):
         if named[kind]:
             s, e, weak = min(named[kind], key=lambda hit: hit[2])  # the first word that names it alone, if any

@@ -131,8 +131,8 @@ class TriggerLexicon:
     def match(self, sent: SpacySpan) -> list[Trigger]:
         """All lexicon matches in a parsed sentence, longest first at each position, non-overlapping."""
         lemmas = [t.lemma_.lower() for t in sent]
-        for k, t in enumerate(sent):
-            if t.text == "March" and _is_month(t):
+        for k, lemma in enumerate(lemmas):
+            if lemma == "march" and sent[k].text == "March" and _is_month(sent[k]):
                 lemmas[k] = ""  # "on Friday, March 6" is a date, not a protest march
         if self.stop_ is not None:  # boilerplate ("did not respond to requests for comment") hides its words
             for m in self.stop_.finditer(sent.text):

@@ -238,10 +238,12 @@ def attribution(e: Event) -> str | None:
     responsibility = RESPONSIBILITY.search(e.evidence.text) is not None
     if e.event_type == "ACCUSE" and e.mode == "allege":
         return "ATTRIB" if responsibility else ""
-    claimant = e.claimant
-    if responsibility and claimant is not None and getattr(e.modality, "value", e.modality) in ("claimed", "denied") \
-            and e.actor and (e.actor[0].text == claimant.text or (e.actor[0].name and e.actor[0].name == claimant.name)):
-        return "ATTRIB"  # the actor claims (or denies) its own act; "an attack blamed on X, officials said" is the attack
+    claimant, first = e.claimant, (e.actor[0] if e.actor else None)
+    own = claimant is not None and first is not None and (
+        first.text == claimant.text or bool(first.name and first.name == claimant.name))
+    # the actor claims (or denies) its own act; "an attack blamed on X, officials said" is the attack
+    if responsibility and own and getattr(e.modality, "value", e.modality) in ("claimed", "denied"):
+        return "ATTRIB"
     return None
 
 
