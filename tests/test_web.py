@@ -95,6 +95,15 @@ def test_app_js_fetches_relative_urls_only():
     assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write", js)
 
 
+def test_app_js_calls_routes_the_api_has(client):
+    js = (static_dir() / "app.js").read_text(encoding="utf-8")
+    called = set(re.findall(r"""\bapi\(\s*["'`]([a-z]+)""", js))
+    assert {"events", "stats", "incidents"} <= called  # the map draws disasters beside the events
+    paths = set(client.get("/openapi.json").json()["paths"])
+    missing = {name for name in called if not any(p == f"/api/{name}" or p.startswith(f"/api/{name}/") for p in paths)}
+    assert not missing
+
+
 def test_world_outline_is_topojson_with_countries(client):
     topo = client.get("/static/vendor/world-atlas/countries-50m.json").json()
     assert topo["type"] == "Topology"

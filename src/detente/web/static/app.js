@@ -99,6 +99,7 @@ async function initMap() {
   const legend = document.getElementById("legend");
   for (const q of [1, 2, 3, 4]) legend.append(el("span", {}, el("i", { style: "background:" + QUADS[q][1] }), QUADS[q][0]));
   legend.append(el("span", {}, "circle size: fatalities"));
+  legend.append(el("span", {}, el("i", { class: "incident" }), "disaster or accident (not an event)"));
 }
 
 function radius(ev) {
@@ -126,10 +127,38 @@ async function loadMap() {
       state.markers.addLayer(m);
     }
     note.textContent = `${placed} of ${page.events.length}${page.more ? "+" : ""} events have a place`;
+    placed += await loadIncidents(note);
     if (placed) state.map.fitBounds(L.featureGroup(state.markers.getLayers()).getBounds(), { padding: [30, 30], maxZoom: 6 });
   } catch (err) {
     note.textContent = "(" + err.message + ")";
   }
+}
+
+// Disasters and accidents the articles report (GET /api/incidents): context beside the events, drawn as grey rings.
+// They have no actor or event type, so an actor, type or text filter hides them.
+async function loadIncidents(note) {
+  const f = state.filters;
+  if (f.actor || f.type || f.text) return 0;
+  let placed = 0;
+  try {
+    const rows = await api("incidents", { country: f.country, since: f.since, until: f.until, limit: MAP_LIMIT });
+    for (const x of rows) {
+      const loc = x.location;
+      if (!loc || loc.lat == null || loc.lon == null) continue;
+      placed += 1;
+      const k = x.toll && x.toll.killed && x.toll.killed.best != null ? x.toll.killed.best : 0;
+      const m = L.circleMarker([loc.lat, loc.lon], {
+        radius: 4 + 3 * Math.sqrt(Math.min(k, 400)), color: "#6b7280", weight: 2, dashArray: "3 3", fill: false,
+      });
+      m.bindTooltip(`${x.date || "undated"} ${x.kind.replace(/_/g, " ")}: ${x.hazard} — ${loc.name}` +
+                    `${k ? ` (${k} killed)` : ""}`);
+      state.markers.addLayer(m);
+    }
+    if (rows.length) note.textContent += ` · ${placed} of ${rows.length} disasters or accidents placed`;
+  } catch (err) {
+    note.textContent += " (disasters: " + err.message + ")";
+  }
+  return placed;
 }
 
 // --- charts (hand-written SVG) -------------------------------------------------------------------------------------
