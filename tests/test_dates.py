@@ -130,3 +130,14 @@ def test_bad_input_is_a_coded_error() -> None:
 def test_span_type() -> None:
     (w,) = find_dates("It happened yesterday.", published=FRI)
     assert isinstance(w.span, Span) and w.span.text == "yesterday"
+
+
+def test_bare_weekday_span_has_no_leading_space():
+    import datetime as dt
+
+    from detente.resolve.dates import find_dates
+
+    text = "Fifteen people were killed in China Sunday when a warehouse exploded."
+    [when] = find_dates(text, published=dt.date(2019, 12, 10), offset=100)
+    assert when.text == "Sunday" and when.span.text == "Sunday"
+    assert (when.span.start - 100, when.span.end - 100) == (text.index("Sunday"), text.index("Sunday") + 6)

@@ -619,6 +619,8 @@ def find_dates(text: str, *, published: Date | None, offset: int = 0, include_re
     for m in _SCAN.finditer(text):
         start, end = m.span()
         raw = m.group()
+        start += len(raw) - len(raw.lstrip())  # "in China Sunday": the space before a bare weekday is no part of it
+        raw = raw.lstrip()
         lead = _LEAD_PREP.match(raw)
         if lead:
             start += lead.end()
