@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from detente.coder import Coder
-from detente.detect.hazards import find_hazard, hazard_is_agent, reads_as_hazard
+from detente.detect.hazards import find_hazard, hazard_is_agent
 from detente.schema import Article
 
 
@@ -16,7 +16,7 @@ from detente.schema import Article
     "Twelve people died when the bus plunged into a gorge in a road accident.",
 ])
 def test_disasters(text):
-    assert reads_as_hazard(text)
+    assert find_hazard(text) is not None
 
 
 @pytest.mark.parametrize("text", [
@@ -28,7 +28,7 @@ def test_disasters(text):
     "Troops shelled the village, killing three.",
 ])
 def test_attacks_are_not_disasters(text):
-    assert not reads_as_hazard(text)
+    assert find_hazard(text) is None
 
 
 @pytest.fixture(scope="module")

@@ -71,7 +71,6 @@ MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
 PLACE_IS_TARGET = {"ASSAULT", "COERCE", "PROTEST", "CONCEDE"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "agent", "expl"}
 PRECISION_RANK = {"point": 0, "city": 1, "admin1": 2, "country": 3}
-NOT_ACLED_CONTEXTS = frozenset({"crime", "illegal_drugs", "trafficking", "disasters"})
 DOMESTIC_SECTORS = {"COP", "JUD", "LEG"}
 DEFAULT_SOURCE_SECTOR = {"PROTEST": "PRT"}  # the sector of an unknown source, by event type
 LOCAL_SECTORS = DOMESTIC_SECTORS | {"PRT", "CVL", "LAB", "JRN", "OPP", "EDU", "MED", "REL", "BUS", "REF", "MIL", "GOV"}
@@ -263,8 +262,9 @@ class Coder:
         texts = [e.evidence.text for e in events]
         # the rules' "not an ACLED event" (ordinary crime, disaster relief) stands: the classifier only types ACLED
         # events ("NONE")
-        types = ["NONE" if e.event_type in MAPPABLE_ACLED and e.acled_type is None and _not_acled(e) else e.event_type
-                 for e in events]
+        excluded = ontology.not_acled_contexts()
+        types = ["NONE" if e.event_type in MAPPABLE_ACLED and e.acled_type is None and excluded & set(e.context)
+                 else e.event_type for e in events]
         ruled_out = [ontology.acled_conventions(e.mode, actor_sectors=[a.sector for a in e.actor],
                                                 recipient_sectors=[r.sector for r in e.recipient]) for e in events]
         preds = self.acled_.predict(texts, types, ruled_out=ruled_out)
@@ -724,9 +724,4 @@ def _peaceful_handover(events: list[Event]) -> None:
         if gone and not any(FIGHTING.search(e.evidence.text) for e in [gain, *gone]):
             for e in [gain, *gone]:
                 e.acled_type, e.acled_subtype = "Strategic developments", "Non-violent transfer of territory"
-
-
-def _not_acled(e: Event) -> bool:
-    """Crime, drugs, trafficking, disaster relief: contexts in which acled_map.csv's "not ACLED" rows apply."""
-    return bool(NOT_ACLED_CONTEXTS & set(e.context))
 

@@ -192,14 +192,3 @@ def hazard_is_agent(text: str, start: int, end: int) -> bool:
         words = _TOKEN.findall(text[end + after.end():])[:2]
         return bool(words) and _names_hazard(" ".join(words))
     return False
-
-
-def reads_as_hazard(text: str) -> bool:
-    """Whether a sentence reports a disaster or accident and no attack.
-
-    >>> reads_as_hazard("A bomb blast started a fire that killed three.")
-    False
-    >>> reads_as_hazard("Troops killed five rebels.")
-    False
-    """
-    return find_hazard(text) is not None

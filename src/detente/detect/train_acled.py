@@ -116,12 +116,14 @@ def team_label(rec: dict) -> str | None:
     demonstration), else the rule mapping of its PLOVER type, mode, sectors and context. None for types ACLED does
     not code, negated and denied sentences.
     """
-    t = rec.get("event_type")
-    if t not in MAPPABLE or rec.get("modality") in ("negated", "denied"):
+    if rec.get("event_type") not in MAPPABLE or rec.get("modality") in ("negated", "denied"):
         return None
-    if rec.get("acled_sub_event_type"):
-        return rec["acled_sub_event_type"]
-    pair = ontology.acled(t, rec.get("mode"), actor_sectors=_sectors(rec.get("source_code")),
+    return rec.get("acled_sub_event_type") or rule_label(rec)
+
+
+def rule_label(rec: dict) -> str | None:
+    """The ACLED sub-event type the rules of acled_map.csv give a team sentence's PLOVER reading (None: none)."""
+    pair = ontology.acled(rec["event_type"], rec.get("mode"), actor_sectors=_sectors(rec.get("source_code")),
                           recipient_sectors=_sectors(rec.get("target_code")), context=tuple(rec.get("context") or ()))
     return pair[1] if pair else None
 

@@ -32,8 +32,8 @@ from detente.errors import DetenteError
 
 __all__ = [
     "PLOVER_TYPES", "CONTEXTS", "QUAD_NAMES", "TypeInfo", "ModeInfo", "AcledRule",
-    "type_info", "modes", "mode_info", "quad_class", "intensity", "cameo_code", "acled", "from_cameo",
-    "from_case2021", "case2021_types", "case2021_labels", "case2021_code", "quad_name", "validate",
+    "type_info", "modes", "mode_info", "quad_class", "intensity", "cameo_code", "acled", "not_acled_contexts",
+    "from_cameo", "from_case2021", "case2021_types", "case2021_labels", "case2021_code", "quad_name", "validate",
 ]
 
 NONE_TYPE = "NONE"  # label of training negatives and of CASE classes with no PLOVER counterpart
@@ -386,6 +386,18 @@ def acled(event_type: str, mode: str | None = None, *, actor_sectors: Iterable[s
     else:
         type_info(event_type)
     return _acled(event_type, mode, frozenset(actor_sectors), frozenset(recipient_sectors), frozenset(context))
+
+
+@lru_cache(maxsize=1)
+def not_acled_contexts() -> frozenset[str]:
+    """The contexts of acled_map.csv's "not an ACLED event" rows (rules without ACLED names): ordinary crime,
+    drugs, trafficking, disaster relief.
+
+    >>> sorted(not_acled_contexts())
+    ['crime', 'disasters', 'illegal_drugs', 'trafficking']
+    """
+    return frozenset(c for rules in _ont().acled_rules.values() for r in rules
+                     if not r.acled_event_type and r.context for c in r.context)
 
 
 def acled_conventions(mode: str | None = None, *, actor_sectors: Iterable[str | None] = (),

@@ -80,6 +80,24 @@ def _as_date(name: str, value: Any) -> dt.date | None:
         raise DetenteError("E206", name=name, value=value, detail="expected a date as YYYY-MM-DD") from None
 
 
+def _codes(value: str) -> list[str]:
+    """ISO3 codes from a comma list, upper-cased ("pak, IRN" -> ["PAK", "IRN"])."""
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def _date_bounds(since: Any, until: Any, column: str, conds: list[str], params: list[Any]) -> None:
+    """Inclusive date bounds on ``column``, appended to a WHERE clause's conditions (E206 when since > until)."""
+    d_since, d_until = _as_date("since", since), _as_date("until", until)
+    if d_since and d_until and d_since > d_until:
+        raise DetenteError("E206", name="since", value=str(d_since), detail=f"it is after until={d_until}")
+    if d_since:
+        conds.append(f"{column} >= ?")
+        params.append(d_since)
+    if d_until:
+        conds.append(f"{column} <= ?")
+        params.append(d_until)
+
+
 def _like(value: str) -> str:
     """A case-insensitive substring pattern with LIKE wildcards in the user's text escaped."""
     esc = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -386,7 +404,7 @@ class Store:
                          " AND (lower(x.name) LIKE ? ESCAPE '\\' OR lower(x.text) LIKE ? ESCAPE '\\'))")
             params += [_like(actor)] * 2
         if country:
-            codes = [c.strip().upper() for c in country.split(",") if c.strip()]
+            codes = _codes(country)
             marks = ", ".join("?" * len(codes))
             conds.append(f"EXISTS (SELECT 1 FROM {ent} x WHERE x.event_id = e.id AND x.role IN ('actor', 'recipient')"
                          f" AND x.country IN ({marks}))")
@@ -395,15 +413,7 @@ class Store:
             types = [t.strip().upper() for t in event_type.split(",") if t.strip()]
             conds.append(f"e.event_type IN ({', '.join('?' * len(types))})")
             params += types
-        d_since, d_until = _as_date("since", since), _as_date("until", until)
-        if d_since and d_until and d_since > d_until:
-            raise DetenteError("E206", name="since", value=str(d_since), detail=f"it is after until={d_until}")
-        if d_since:
-            conds.append("e.date >= ?")
-            params.append(d_since)
-        if d_until:
-            conds.append("e.date <= ?")
-            params.append(d_until)
+        _date_bounds(since, until, "e.date", conds, params)
         if text:
             conds.append("lower(e.evidence_text) LIKE ? ESCAPE '\\'")
             params.append(_like(text))
@@ -507,19 +517,16 @@ class Store:
         ``kind``: ``natural_disaster`` or ``man_made_disaster``; ``country``: ISO3 code of the location
         (comma-separated for several); ``since``/``until``: inclusive bounds on the date.
         """
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if kind:
             clauses.append("kind = ?")
             params.append(kind)
         if country:
-            codes = [c.strip().upper() for c in country.split(",") if c.strip()]
+            codes = _codes(country)
             clauses.append(f"location_country IN ({', '.join('?' for _ in codes)})")
             params.extend(codes)
-        for op, value, name in ((">=", since, "since"), ("<=", until, "until")):
-            day = _as_date(name, value)
-            if day is not None:
-                clauses.append(f"date {op} ?")
-                params.append(day)
+        _date_bounds(since, until, "date", clauses, params)
         if article_id:
             clauses.append("article_id = ?")
             params.append(article_id)
