@@ -41,6 +41,14 @@ def _summary(report: dict[str, Any]) -> None:
         for r in rows:
             t.add_row(str(r["label"]), fmt(r["precision"]), fmt(r["recall"]), fmt(r["f1"]), fmt(r["support"]))
         out.print(t)
+    curve = (report.get("details") or {}).get("thresholds") or []
+    if curve:
+        t = Table(title="by confidence threshold", show_header=True, header_style="bold")
+        for c in ("min confidence", "outputs", "precision", "recall", "F1"):
+            t.add_column(c, justify="right")
+        for r in curve:
+            t.add_row(fmt(r["threshold"]), fmt(r["n_output"]), fmt(r["precision"]), fmt(r["recall"]), fmt(r["f1"]))
+        out.print(t)
     examples = report.get("examples") or []
     if examples:
         out.print(f"[dim]{len(examples)} error examples in the JSON report (--out).[/]")
@@ -50,7 +58,7 @@ def _summary(report: dict[str, Any]) -> None:
 def eval_cmd(
     file: Annotated[Path, typer.Argument(help="gold file: JSONL in the shared schema, or an expected-events .json")],
     task: Annotated[str, typer.Option("--task", "-t", help="plover, acled, cameo-quad, muc4, police, geo, timex, "
-                                                           "timeline, expected")],
+                                                           "timeline, expected, articles")],
     out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="write the full JSON report here")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="score at most N records")] = None,
     coded: Annotated[Optional[Path], typer.Option(

@@ -28,6 +28,7 @@ TASKS: dict[str, str] = {
     "timex": "timex",
     "timeline": "timeline",
     "expected": "example",
+    "articles": "articles",
 }
 
 

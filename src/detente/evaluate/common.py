@@ -71,8 +71,10 @@ def to_article(rec: dict[str, Any], *, text: str | None = None) -> Article:
     day = parse_date(rec.get("doc_date"))
     published = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc) if day else None
     gold_id = str(rec.get("id", ""))
+    title = rec.get("title")
     return Article(
         text=text if text is not None else rec["text"], published=published, source=rec.get("dataset"),
+        title=title if isinstance(title, str) and title.strip() else None,
         origin=f"gold:{gold_id}", meta={"gold_id": gold_id},
     )
 

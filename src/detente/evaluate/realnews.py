@@ -170,7 +170,9 @@ def parse_event(raw: dict[str, Any], text: str, where: str) -> GoldEvent:
         if ev not in text:
             raise GoldError(f"{where}: evidence {ev[:60]!r} is not a substring of the article text")
     return GoldEvent(
-        event_type=etype, mode=mode, optional=bool(raw.get("optional", False)), modality=modality,
+        # an occurrence the article says did not (or only might) happen may be coded or not: never scored
+        event_type=etype, mode=mode, modality=modality,
+        optional=bool(raw.get("optional", False)) or modality in ("negated", "hypothetical"),
         source=tuple(_party(p, where) for p in raw.get("source") or []),
         target=tuple(_party(p, where) for p in raw.get("target") or []),
         date=date, date_precision=precision, location=_place(raw.get("location"), where),

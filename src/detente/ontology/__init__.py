@@ -61,6 +61,7 @@ class TypeInfo:
     quad_class: int
     intensity: float
     recipient_required: bool
+    symmetric: bool  # actor and recipient interchangeable (talks, agreements): scorers may read either way
     modes: tuple[str, ...]
     cameo_root: str
     cameo_default: str
@@ -106,7 +107,7 @@ class _Ontology:
         modes_by_type: dict[str, list[str]] = {}
         self.modes: dict[tuple[str, str], ModeInfo] = {}
         type_rows = _read("plover_types.csv", ("event_type", "quad_class", "intensity", "recipient_required",
-                                               "cameo_root", "cameo_default"))
+                                               "symmetric", "cameo_root", "cameo_default"))
         type_intensity = {r["event_type"]: _float(r, "intensity", "plover_types.csv") for r in type_rows}
         for line, r in enumerate(_read("plover_modes.csv", ("event_type", "mode", "origin", "cameo_code")), 2):
             t = r["event_type"]
@@ -123,6 +124,7 @@ class _Ontology:
             self.types[t] = TypeInfo(
                 event_type=t, quad_class=int(r["quad_class"]), intensity=type_intensity[t],
                 recipient_required=r["recipient_required"].strip().lower() == "true",
+                symmetric=r["symmetric"].strip().lower() == "true",
                 modes=tuple(modes_by_type.get(t, ())), cameo_root=r["cameo_root"],
                 cameo_default=r["cameo_default"], description=r.get("description", ""),
             )
