@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DETENTE := $(VENV)/bin/detente
 DEMO_DB := .demo/detente.duckdb
 
-.PHONY: setup demo test bench train eval distill clean
+.PHONY: setup demo test bench train train-events eval distill clean
 
 setup: $(VENV)/.installed
 
@@ -31,10 +31,15 @@ bench: setup
 	$(PY) bench/bench_link.py
 	$(PY) bench/bench_models.py
 
-train: setup
+train: setup train-events
 	$(PY) -m detente.detect.train
 	$(PY) -m detente.detect.train_acled --evaluate
 	$(PY) -m detente.detect.train_acled --encoder minilm --evaluate
+
+# The learned event model (detect/event_model.py): examples built in the runtime venv, MiniLM fine-tuned with torch in
+# its own venv (.venv-train; the runtime never gets torch), exported to ONNX (int8) into the package.
+train-events: setup
+	bash scripts/train_events.sh
 
 eval: setup
 	$(PY) scripts/make_accuracy.py
@@ -44,4 +49,4 @@ distill:
 	bash scripts/distill.sh
 
 clean:
-	rm -rf $(VENV) .demo .pgtest build *.egg-info
+	rm -rf $(VENV) .venv-train .demo .pgtest build *.egg-info

@@ -32,6 +32,30 @@ def commit() -> str:
         return "unknown"
 
 
+def realnews_notes() -> list[str]:
+    """What frames the real-news figures: the inter-annotator ceiling and the coder before the learned model."""
+    import json
+
+    gold = REPO / "data" / "gold" / "realnews"
+    notes = ["**Headline: whole articles of real news** (`realnews (dev)`, the team's gold, docs/annotation.md): "
+             "every event an analyst would code from each article, scored one to one (docs/eval.md, `articles`). "
+             "The dev split is never trained on and no rule is written from its errors."]
+    agree = gold / "agreement.json"
+    if agree.is_file():
+        a = json.loads(agree.read_text(encoding="utf-8"))
+        notes.append(f"Ceiling: two annotators who never saw each other's work agree at strict F1 {a['f1']:.3f} "
+                     f"(lenient {a['lenient_f1']:.3f}) on {a['n_articles']} doubly annotated articles "
+                     "(docs/annotation.md §7).")
+    for base in sorted((REPO / "docs" / "eval").glob("realnews_dev.articles.baseline-*.json")):
+        b = json.loads(base.read_text(encoding="utf-8"))
+        notes.append(f"Baseline (the rule-and-lexicon coder at commit {base.stem.rsplit('-', 1)[1]}, before the "
+                     f"learned event model): precision {b['precision']:.3f}, recall {b['recall']:.3f}, strict F1 "
+                     f"{b['f1']:.3f}, lenient F1 {b['lenient_f1']:.3f}; {b['spurious_per_nonpolitical_article']:.2f} "
+                     f"wrong events per non-political article, {b['nonpolitical_with_spurious']:.0%} of them with "
+                     f"at least one ([{base.name}](eval/{base.name})).")
+    return notes
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", help="shared gold data folder")
@@ -48,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     results = run_suite(shared, out_dir=Path(args.json_dir), limit=args.limit,
                         only=set(args.only) if args.only else None)
-    notes = [
+    notes = realnews_notes() + [
         "Training overlap: the PLOVER classifier is trained partly on the dev sets (a hash-split half of "
         "plover_gsr, case2021_task2 and petrarch2_unittests, see `detente.detect.train`). The eval tasks leave out "
         "every record whose id is in the model manifest's `trained_ids`, so those figures are on the held-out part; "

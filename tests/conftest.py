@@ -27,6 +27,13 @@ def coder():
 
 
 @pytest.fixture(scope="session")
+def coder_all(coder):
+    """The default coder with no output threshold (``min_confidence=0``), sharing its models: for tests of how an
+    event is assembled, whatever confidence it ends up with."""
+    return coder.with_config(min_confidence=0.0)
+
+
+@pytest.fixture(scope="session")
 def example_article():
     """The Pakistan–Iran example everyone knows (../shared/examples); skipped where shared/ is absent."""
     path = EXAMPLES / "pakistan-iran-2024-01.txt"

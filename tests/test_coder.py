@@ -119,8 +119,8 @@ def test_python_api_frames(coder):
     assert set(df["event_type"]) == {e.event_type for e in events}
 
 
-def test_criticism_in_reported_speech_targets_the_possessor(coder):
-    ev = _one(_code(coder, "The United States noted that the clashes showed Iran's regional unpopularity."), "ACCUSE")
+def test_criticism_in_reported_speech_targets_the_possessor(coder_all):
+    ev = _one(_code(coder_all, "The United States noted that the clashes showed Iran's regional unpopularity."), "ACCUSE")
     assert {a.country for a in ev.actor} == {"USA"}
     assert {r.country for r in ev.recipient} == {"IRN"}
 
@@ -245,13 +245,13 @@ def test_ground_taken_after_the_other_side_withdrew_is_a_non_violent_transfer():
 
 
 def test_with_config_shares_the_loaded_models(coder):
-    clone = coder.with_config(keep_actorless=True)
+    clone = coder.with_config(keep_actorless=True, min_confidence=0.0)
     assert clone.config.keep_actorless and not coder.config.keep_actorless
     assert clone.nlp_ is coder.nlp_ and clone.detector_ is coder.detector_
     text = ("Hundreds of properties were looted, set on fire and destroyed in what appears to be a targeted attack on "
             "Kurdish areas of the town, the rights group said.")
     kept = clone.code(Article(text=text)).events
-    assert kept and all(e.confidence == 0 for e in kept)  # nobody is named: kept only when asked for
+    assert kept and all(not e.actor for e in kept)  # nobody is named: kept only when asked for
     assert coder.code(Article(text=text)).events == []
     with pytest.raises(ValueError):
-        coder.with_config(min_confidence=0.9)  # read when the models load: not an assembly setting
+        coder.with_config(type_min=0.9)  # read when the models load: not an assembly setting

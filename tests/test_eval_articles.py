@@ -76,6 +76,11 @@ def test_sector_only_and_symmetric_participants():
     outs = [ev("ASSAULT", ["PAK"], ["REB"]), ev("CONSULT", ["IRN"], ["PAK"])]
     assert len(match_article(g.events, outs).right) == 2  # REB by sector; talks read either way
     assert match_article(g.events, [ev("ASSAULT", ["PAK"], ["CVL"])]).right == []
+    un = gold([{"event_type": "REQUEST", "source": [{"sector": "IGO", "name": "UN"}], "target": ["PAK"],
+                "evidence": []}])
+    coded_un = Event(article_id="a1", event_type="REQUEST", actor=[Entity(text="UN", country="IGO", sector="GOV")],
+                     recipient=[Entity(text="Pakistan", country="PAK")], evidence=Evidence(text="x", start=0, end=1))
+    assert len(match_article(un.events, [coded_un]).right) == 1  # the UN's PLOVER code in the country slot
 
 
 def test_thresholds_and_field_accuracies():

@@ -28,6 +28,7 @@ from . import ontology
 from .annotate import case_view, load_nlp, same_length_lower, speed_up, split_sentences
 from .detect.acled import MAPPABLE as MAPPABLE_ACLED
 from .detect.detector import EventDetector, Mention
+from .detect.event_model import DEFAULT_MIN_CONFIDENCE
 from .detect.embed import vocabulary
 from .detect.hazards import Hazard, find_hazard, hazard_is_agent
 from .detect.roles import Role
@@ -91,7 +92,18 @@ class CoderConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    min_confidence: float = Field(0.35, ge=0, le=1, description="minimum type probability for an event")
+    min_confidence: float = Field(DEFAULT_MIN_CONFIDENCE, ge=0, le=1, description="events whose confidence is below "
+                                  "this are left out (0 keeps every event); the default is chosen from the precision "
+                                  "curve of the real-news dev split (docs/model.md)")
+    type_min: float = Field(0.35, ge=0, le=1, description="minimum type probability for a trigger to be an event")
+    event_model: bool | None = Field(None, description="read every sentence in context with the learned event model "
+                                     "(detect.event_model), which decides which sentences are parsed and each "
+                                     "trigger's type; None: when the model is shipped")
+    model_weight: float = Field(0.5, ge=0, le=1, description="with the event model: a trigger's type probability is "
+                                "this share of the model's reading of the sentence in context and the rest of the "
+                                "word classifier's (docs/model.md)")
+    parse_min: float = Field(0.2, ge=0, le=1, description="with the event model: parse a sentence when some type has "
+                             "at least this probability (or it reports a disaster)")
     batch_size: int = Field(64, ge=1, description="sentences per spaCy batch")
     actors: list[Path] = Field(default_factory=list, description="extra actor dictionaries (CSV/TSV/JSONL)")
     keep_actorless: bool = Field(False, description="keep events with no resolved actor or recipient")
@@ -125,7 +137,14 @@ class Coder:
         # candidate sentences are parsed without NER (45 % of the pipeline's time): roles and places are read off
         # the parse, the actor tables and the gazetteer instead
         self.nlp_ = speed_up(load_nlp(disable=("ner",)))  # same annotations, faster (annotate.speed_up)
-        self.detector_ = EventDetector(min_confidence=self.config.min_confidence).initialize()
+        self.detector_ = EventDetector(min_confidence=self.config.type_min,
+                                       model_weight=self.config.model_weight).initialize()
+        self.events_ = None
+        if self.config.event_model is not False:
+            from .detect.event_model import load_event_model, shipped
+
+            if self.config.event_model or shipped():
+                self.events_ = load_event_model()  # a broken model file is an error here, never a silent fallback
         self.actors_ = ActorResolver(extra_paths=self.config.actors).initialize()
         self.places_ = PlaceResolver().initialize()
         try:
@@ -147,7 +166,7 @@ class Coder:
         self._ready = True
         return self
 
-    ASSEMBLY_SETTINGS = frozenset({"keep_actorless", "merge_mentions"})
+    ASSEMBLY_SETTINGS = frozenset({"keep_actorless", "merge_mentions", "min_confidence"})
 
     def with_config(self, **overrides) -> Coder:
         """The same coder with other assembly settings (``keep_actorless``, ``merge_mentions``), sharing this one's
@@ -165,7 +184,8 @@ class Coder:
         """Ids of gold records the shipped classifier was trained on (eval leaves them out)."""
         self.initialize()
         clf = self.detector_.classifier_
-        return clf.trained_ids_ if clf is not None else frozenset()
+        ids = clf.trained_ids_ if clf is not None else frozenset()
+        return ids | (self.events_.trained_ids_ if self.events_ is not None else frozenset())
 
     # -- public API --------------------------------------------------------------------------------------------
     def code(self, article: Article) -> CodedArticle:
@@ -185,16 +205,31 @@ class Coder:
         articles = [a if v is None else a.model_copy(update={"text": v}) for a, v in zip(originals, views)]
         jobs: list[tuple[int, int, int]] = []  # (article index, sentence start, sentence end)
         hazards: dict[int, dict[int, Hazard]] = {}  # article index → sentence start → the disaster it reports
-        for a_i, art in enumerate(articles):
-            for s, e in split_sentences(art.text):
-                hazard = find_hazard(art.text[s:e])
-                if hazard is not None:
-                    hazards.setdefault(a_i, {})[s] = hazard
-                if hazard is not None or self.detector_.lexicon_.may_contain(art.text[s:e]):
-                    jobs.append((a_i, s, e))  # a disaster's sentence is parsed for its places
+        sentences = [(a_i, s, e, i, spans) for a_i, art in enumerate(articles)
+                     for spans in [split_sentences(art.text)] for i, (s, e) in enumerate(spans)]
+        readings = None
+        if self.events_ is not None:  # the model reads every sentence in context before anything is ruled out
+            from .detect.event_data import context_of
+
+            readings = self.events_.read([articles[a].text[s:e] for a, s, e, _, _ in sentences],
+                                         [context_of(articles[a].title, articles[a].text, spans, i)
+                                          for a, _, _, i, spans in sentences])
+        job_readings = []
+        for n, (a_i, s, e, _, _) in enumerate(sentences):
+            text = articles[a_i].text[s:e]
+            hazard = find_hazard(text)
+            if hazard is not None:
+                hazards.setdefault(a_i, {})[s] = hazard
+            if readings is not None:
+                wanted = readings[n].best()[1] >= self.config.parse_min
+            else:
+                wanted = self.detector_.lexicon_.may_contain(text)
+            if hazard is not None or wanted:
+                jobs.append((a_i, s, e))  # a disaster's sentence is parsed for its places
+                job_readings.append(readings[n] if readings is not None else None)
         texts = [articles[a].text[s:e] for a, s, e in jobs]
         docs = list(self.nlp_.pipe(texts, batch_size=self.config.batch_size))
-        mentions = self.detector_.detect_many(docs)
+        mentions = self.detector_.detect_many(docs, readings=job_readings if readings is not None else None)
         per_article: dict[int, list[tuple[int, object, list[Mention]]]] = {}
         for (a_i, s, _), doc, found in zip(jobs, docs, mentions):
             per_article.setdefault(a_i, []).append((s, doc, found))
@@ -356,6 +391,8 @@ class Coder:
         events = [self._refine_location(e, places) for e in events]
         if not self.config.keep_actorless:
             events = [e for e in events if has_actor(e) or (e.confidence > 0 and unattributed_ok(e))]
+        if self.config.min_confidence > 0:
+            events = [e for e in events if e.confidence >= self.config.min_confidence]
         incidents = self._incidents(article, docs, hazards, doc_places)
         return CodedArticle(article=article, events=events, entities=entities, places=places, incidents=incidents,
                             warnings=warnings)

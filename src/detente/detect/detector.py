@@ -54,8 +54,9 @@ class EventDetector:
     """
 
     def __init__(self, *, min_confidence: float = 0.35, model_path: str | Path | None = None,
-                 lexicon_path: str | Path | None = None) -> None:
+                 lexicon_path: str | Path | None = None, model_weight: float = 0.5) -> None:
         self.min_confidence = min_confidence
+        self.model_weight = model_weight
         self.model_path = model_path
         self.lexicon_path = lexicon_path
 
@@ -97,31 +98,36 @@ class EventDetector:
     def detect(self, doc: Doc) -> list[Mention]:
         return self.detect_many([doc])[0]
 
-    def detect_many(self, docs: list[Doc], *, ner=None) -> list[list[Mention]]:
+    def detect_many(self, docs: list[Doc], *, ner=None, readings: list | None = None) -> list[list[Mention]]:
         """Mentions for each doc; the classifier sees every candidate of every doc in one batch.
 
         ``ner``: a spaCy NER component to run on the docs that hold an event only (the docs were parsed without
         it: named entities are needed for roles and places, not for finding and typing events).
+        ``readings``: the event model's reading of each doc's sentence in context (``detect.event_model``); where
+        given, it decides each candidate's type and whether it is an event at all.
         """
-        accepted = self.accept_many(docs)
+        accepted = self.accept_many(docs, readings=readings)
         if ner is not None:
             with_events = [doc for doc, acc in zip(docs, accepted) if acc]
             for _ in ner.pipe(with_events):
                 pass
         return [[self._build(doc, *a) for a in acc] for doc, acc in zip(docs, accepted)]
 
-    def accept_many(self, docs: list[Doc]) -> list[list[tuple]]:
+    def accept_many(self, docs: list[Doc], *, readings: list | None = None) -> list[list[tuple]]:
         """The candidates that are events, per doc: (sentence, trigger, type, probability, background, ranked)."""
         per_doc = [self.candidates(doc) for doc in docs]
         flat = [c for cands in per_doc for _, _, c in cands]
         probs = self.classifier_.predict_proba(flat) if self.classifier_ and flat else None
         out, row = [], 0
-        for doc, cands in zip(docs, per_doc):
+        for d_i, (doc, cands) in enumerate(zip(docs, per_doc)):
             acc = []
+            reading = readings[d_i] if readings is not None else None
             for sent, trig, cand in cands:
                 ranked = self._rank(trig, cand, probs[row] if probs is not None else None)
                 row += 1
                 ranked = _strike_sense(doc, trig, cand, ranked)
+                if reading is not None:
+                    ranked = _read_in_context(reading, cand, ranked, self.model_weight)
                 if not ranked or cand.background:
                     continue  # "following recent strikes": circumstance of another act, not reported here
                 floor = max(self.min_confidence, DESCRIPTIVE_MIN) if _descriptive(doc, trig.head) else \
@@ -175,6 +181,20 @@ class EventDetector:
         mention = Mention(doc, trig, etype, conf, mode, context, sources, targets, modality, background,
                           list(alternatives), speaker if etype in SPEECH_ACT_TYPES else [], reference)
         return convert_intent(mention, speaker)
+
+
+def _read_in_context(reading, cand: Candidate, ranked: list[tuple[str, float]],
+                     w: float) -> list[tuple[str, float]]:
+    """The event model reads the sentence in context: of the types this trigger can carry (its lexicon readings and
+    the word classifier's best guess), each scores ``w`` × the model's probability + (1 − ``w``) × the word
+    classifier's. A trigger whose senses the model finds improbable in context ("fired critics", "released a
+    statement") ranks low and is no event; where the model is unsure, the trigger's own classifier still counts."""
+    types = set(cand.readings)
+    word = dict(ranked)
+    if ranked and ranked[0][0] != NONE:
+        types.add(ranked[0][0])
+    return sorted(((t, w * reading.types.get(t, 0.0) + (1 - w) * word.get(t, 0.0)) for t in types),
+                  key=lambda x: -x[1]) or [(NONE, 1.0)]
 
 
 def _strike_sense(doc: Doc, trig: Trigger, cand: Candidate, ranked: list[tuple[str, float]]):

@@ -35,6 +35,7 @@ from .metrics import prf
 from .realnews import GoldArticle, GoldError, GoldEvent, Party, parse_article
 
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+INTERNATIONAL = {"IGO": {"IGO", "UNO", "EUR", "AFR", "ASA", "NAT"}, "NGO": {"NGO"}, "BUS": {"MNC"}}
 _ADMIN_WORDS = re.compile(r"\b(province|provincia|state|governorate|region|department|departamento|division|"
                           r"oblast|prefecture|territory|district|county|wilayah|pradesh|the|of)\b")
 
@@ -47,8 +48,9 @@ def _found(p: Party, entities: Iterable[Any]) -> bool:
     ents = list(entities)
     if p.country:
         return any((e.country or "").upper() == p.country for e in ents)
-    return any((e.sector or "") == p.sector or (p.sector == "IGO" and e.country and len(e.country) != 3)
-               for e in ents)
+    # international bodies are coded with a PLOVER code in the country slot ("IGO", "UNO", "NGO")
+    codes = INTERNATIONAL.get(p.sector or "", {p.sector})
+    return any((e.sector or "") == p.sector or (e.country or "") in codes for e in ents)
 
 
 def _directed(g: GoldEvent, out: Event) -> bool:

@@ -69,6 +69,30 @@ def target_status(report: dict[str, Any] | None, target: tuple[str, float] | Non
     return f"{metric} {value:.3f} {'≥' if ok else '<'} {threshold:.2f} {'✓' if ok else '✗'}"
 
 
+def _articles_tables(rep: dict[str, Any]) -> list[str]:
+    """A whole-article report: figures one per row (there are many), the precision curve, and the breakdowns."""
+    out = ["| figure | value |", "|---|---|"] + [f"| {k} | {fmt(v)} |" for k, v in headline(rep).items()] + [""]
+    details = rep.get("details") or {}
+    curve = details.get("thresholds") or []
+    if curve:
+        out += ["Precision and recall by minimum event confidence:", "",
+                "| min confidence | outputs | precision | recall | F1 |", "|---|---|---|---|---|"]
+        out += [f"| {fmt(c['threshold'])} | {fmt(c['n_output'])} | {fmt(c['precision'])} | {fmt(c['recall'])} "
+                f"| {fmt(c['f1'])} |" for c in curve] + [""]
+    for key, title in (("by_category", "article category"), ("by_dataset", "source data set")):
+        table = details.get(key) or {}
+        if table:
+            out += [f"| {title} | gold events | precision | recall | F1 |", "|---|---|---|---|---|"]
+            out += [f"| {_md_escape(k)} | {fmt(v['n_gold'])} | {fmt(v['precision'])} | {fmt(v['recall'])} "
+                    f"| {fmt(v['f1'])} |" for k, v in table.items()] + [""]
+    by_type = details.get("by_type") or {}
+    if by_type:
+        out += ["| type | gold | found | output | right | precision | recall | F1 |", "|---|---|---|---|---|---|---|---|"]
+        out += [f"| {t} | {v['gold']} | {v['found']} | {v['output']} | {v['right']} | {fmt(v['precision'])} "
+                f"| {fmt(v['recall'])} | {fmt(v['f1'])} |" for t, v in by_type.items()] + [""]
+    return out
+
+
 def render_markdown(results: Sequence[dict[str, Any]], *, date: str, commit: str, notes: Sequence[str] = ()
                     ) -> str:
     """docs/accuracy.md from suite results.
@@ -116,6 +140,9 @@ def render_markdown(results: Sequence[dict[str, Any]], *, date: str, commit: str
         if rep.get("mapping"):
             lines += [f"Mapping: {_md_escape(rep['mapping'])}.", ""]
         head = headline(rep)
+        if r.get("task") == "articles":
+            lines += _articles_tables(rep)
+            continue
         lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head),
                   "| " + " | ".join(fmt(v) for v in head.values()) + " |", ""]
         rows = per_class_rows(rep)

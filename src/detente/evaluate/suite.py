@@ -33,6 +33,8 @@ class SuiteItem:
 
 # Targets are the project's acceptance figures (issue tracker); None = reported without a target.
 PLAN: tuple[SuiteItem, ...] = (
+    # the team's real-news gold, dev split (docs/annotation.md): a path with "repo:" is inside this repository
+    SuiteItem("realnews (dev)", "repo:data/gold/realnews/dev.jsonl", "articles", ("f1", 0.60)),
     SuiteItem("plover_gsr", "plover_gsr/plover_gsr_dev.jsonl", "plover", ("macro_f1", 0.70)),
     SuiteItem("case2021_task2", "case2021_task2/case2021_task2_dev.jsonl", "acled", ("weighted_f1", 0.70)),
     SuiteItem("conflibert_cameo", "conflibert_cameo/conflibert_cameo_train.jsonl", "cameo-quad"),
@@ -47,6 +49,9 @@ PLAN: tuple[SuiteItem, ...] = (
               ("accuracy", 0.70)),
     SuiteItem("example: pakistan-iran-2024-01", "../examples/pakistan-iran-2024-01.expected.json", "expected"),
 )
+
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def shared_data_dir(explicit: str | Path | None = None, *, repo: Path | None = None) -> Path:
@@ -79,7 +84,7 @@ def run_suite(shared: Path, *, out_dir: Path | None = None, limit: int | None = 
     for item in plan:
         if only and item.dataset not in only and item.task not in only:
             continue
-        path = (shared / item.path).resolve()
+        path = (REPO / item.path[5:] if item.path.startswith("repo:") else shared / item.path).resolve()
         row: dict[str, Any] = {"dataset": item.dataset, "task": item.task, "file": _relative(path, shared.parent),
                                "target": item.target,
                                "report": None, "error": None, "seconds": None, "json": None}
