@@ -255,3 +255,17 @@ def test_with_config_shares_the_loaded_models(coder):
     assert coder.code(Article(text=text)).events == []
     with pytest.raises(ValueError):
         coder.with_config(type_min=0.9)  # read when the models load: not an assembly setting
+
+
+def test_a_material_act_takes_the_place_its_sentence_names(coder_all):
+    # no locative phrase on the trigger ("attacked"), but the sentence names where
+    text = "Police in Peshawar said gunmen attacked a passenger bus on Monday, killing six people."
+    ev = _one(_code(coder_all, text), "ASSAULT")
+    assert ev.location is not None and ev.location.country == "PAK"
+
+
+def test_an_unnamed_force_belongs_to_the_country_the_article_is_mostly_about(coder_all):
+    text = ("Kenya's opposition called for new protests in Nairobi. The United States urged calm. "
+            "Kenyan officials said the rallies were illegal. Police arrested forty protesters on Tuesday.")
+    ev = _one(_code(coder_all, text), "COERCE")
+    assert {a.country for a in ev.actor} == {"KEN"}  # two thirds of the country mentions are Kenya's
