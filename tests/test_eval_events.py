@@ -281,12 +281,13 @@ def test_acled_task_asks_the_default_coder_for_unattributed_events(monkeypatch):
     monkeypatch.setattr(common, "get_coder", fake_get_coder)
     ev.run([acled_rec(1, "Shops were looted.", "PROPERTY_DISTRUCT")], task="acled")
     ev.run(PLOVER_GOLD[:1], task="plover")
-    assert asked == [{"keep_actorless": True}, {}]
+    assert asked == [{"min_confidence": 0.0, "keep_actorless": True}, {"min_confidence": 0.0}]  # no output cut
 
 
 def test_acled_task_reconfigures_a_shared_coder():
     class Config:
         keep_actorless = False
+        min_confidence = 0.5
 
     class Shared(ReplayCoder):
         config = Config()
@@ -301,4 +302,5 @@ def test_acled_task_reconfigures_a_shared_coder():
     shared.clones = []
     r = ev.run([acled_rec(1, "Shops were looted.", "PROPERTY_DISTRUCT")], task="acled", coder=shared,
                case_mapper=lambda *a: "PROPERTY_DISTRUCT")
-    assert [c.overrides for c in shared.clones] == [{"keep_actorless": True}] and r["accuracy"] == 1.0
+    assert [c.overrides for c in shared.clones] == [{"min_confidence": 0.0, "keep_actorless": True}]
+    assert r["accuracy"] == 1.0

@@ -19,14 +19,27 @@ SNIPPET = 200
 
 
 def get_coder(coder: Any = None, **settings: Any) -> Any:
-    """The coder to evaluate: the one passed in, else a real ``detente.coder.Coder(**settings)``."""
+    """The coder to evaluate: the one passed in, else a real ``detente.coder.Coder(**settings)``.
+
+    A coder passed in (the eval suite shares one) is given ``settings`` through ``with_config`` when it has it and
+    they differ from its own: the same loaded models, other assembly settings.
+    """
     if coder is not None:
+        config = getattr(coder, "config", None)
+        if settings and hasattr(coder, "with_config") and config is not None and any(
+                getattr(config, k, v) != v for k, v in settings.items()):
+            return coder.with_config(**settings)
         return coder
     try:
         from ..coder import Coder
     except ImportError as exc:  # the coder module is missing or broken
         raise DetenteError("E803", detail=f"{type(exc).__name__}: {exc}") from exc
     return Coder(**settings)
+
+
+DETECTION = {"min_confidence": 0.0}
+"""Settings of the tasks that measure detection over sentences or documents (sentence typing, police actions, MUC
+templates): no output threshold, which is the product's precision knob, chosen and measured on whole articles."""
 
 
 def select(records: Sequence[dict[str, Any]], coder: Any, *, limit: int | None = None,

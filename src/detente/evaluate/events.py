@@ -55,11 +55,7 @@ def run(
     # sentence tasks score the type of the most confident event, so no output threshold applies (min_confidence 0);
     # CASE snippets always report an event: the acled task also reads the events the coder would not publish for
     # want of a named actor ("properties were looted"), after every attributed event and every incident
-    settings = {"min_confidence": 0.0, **({"keep_actorless": True} if task == "acled" else {})}
-    coder = common.get_coder(coder, **settings)
-    if hasattr(coder, "with_config") and hasattr(coder, "config") and any(
-            getattr(coder.config, k, v) != v for k, v in settings.items()):
-        coder = coder.with_config(**settings)  # a shared coder (the eval suite's): same models
+    coder = common.get_coder(coder, **common.DETECTION, **({"keep_actorless": True} if task == "acled" else {}))
     records, selection = common.select(records, coder, limit=limit, include_trained=include_trained)
     incidents: list[list[Incident]] = []
     events, problems = code_records(records, coder, batch_size=batch_size, incidents=incidents)

@@ -292,7 +292,7 @@ def run(
 
     ``mixed_case``: code ``meta.text_mixed_case`` where the gold has it (MUC texts are upper case otherwise).
     """
-    coder = common.get_coder(coder)
+    coder = common.get_coder(coder, **common.DETECTION)
     records, selection = common.select(records, coder, limit=limit, include_trained=include_trained)
 
     def text_of(rec: dict[str, Any]) -> str | None:

@@ -303,7 +303,7 @@ def run(
     police_sectors: Iterable[str] = DEFAULT_SECTORS,
 ) -> dict[str, Any]:
     """Code each record (document or sentence) and score its police-action labels."""
-    coder = common.get_coder(coder)
+    coder = common.get_coder(coder, **common.DETECTION)
     records, selection = common.select(records, coder, limit=limit, include_trained=include_trained)
     events, problems = code_records(records, coder, batch_size=batch_size)
     report = score_police(records, events, police_sectors=police_sectors, examples=Examples(max_examples))

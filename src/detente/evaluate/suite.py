@@ -34,7 +34,7 @@ class SuiteItem:
 # Targets are the project's acceptance figures (issue tracker); None = reported without a target.
 PLAN: tuple[SuiteItem, ...] = (
     # the team's real-news gold, dev split (docs/annotation.md): a path with "repo:" is inside this repository
-    SuiteItem("realnews (dev)", "repo:data/gold/realnews/dev.jsonl", "articles", ("f1", 0.60)),
+    SuiteItem("realnews-dev", "repo:data/gold/realnews/dev.jsonl", "articles", ("f1", 0.60)),
     SuiteItem("plover_gsr", "plover_gsr/plover_gsr_dev.jsonl", "plover", ("macro_f1", 0.70)),
     SuiteItem("case2021_task2", "case2021_task2/case2021_task2_dev.jsonl", "acled", ("weighted_f1", 0.70)),
     SuiteItem("conflibert_cameo", "conflibert_cameo/conflibert_cameo_train.jsonl", "cameo-quad"),
@@ -85,7 +85,8 @@ def run_suite(shared: Path, *, out_dir: Path | None = None, limit: int | None = 
         if only and item.dataset not in only and item.task not in only:
             continue
         path = (REPO / item.path[5:] if item.path.startswith("repo:") else shared / item.path).resolve()
-        row: dict[str, Any] = {"dataset": item.dataset, "task": item.task, "file": _relative(path, shared.parent),
+        base = REPO if item.path.startswith("repo:") else shared.parent
+        row: dict[str, Any] = {"dataset": item.dataset, "task": item.task, "file": _relative(path, base),
                                "target": item.target,
                                "report": None, "error": None, "seconds": None, "json": None}
         t0 = time.time()
