@@ -50,7 +50,9 @@ def make_cluster(kind: str = "local", *, n_workers: int = 2, **options: Any):
     if kind == "local":
         from dask.distributed import LocalCluster
 
-        return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+        # one worker per core: the event model's onnxruntime gets one thread in each (DETENTE_THREADS)
+        env = {"DETENTE_THREADS": "1", **options.pop("env", {})}
+        return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, env=env,
                             dashboard_address=options.pop("dashboard_address", None), **options)
     if kind == "slurm":
         try:
