@@ -28,9 +28,9 @@ def coder():
 
 @pytest.fixture(scope="session")
 def coder_all(coder):
-    """The default coder with no output threshold (``min_confidence=0``), sharing its models: for tests of how an
-    event is assembled, whatever confidence it ends up with."""
-    return coder.with_config(min_confidence=0.0)
+    """The default coder with no output threshold and every sentence parsed (``min_confidence=0``, ``parse_min=0``),
+    sharing its models: for tests of how an event is assembled, whatever confidence it ends up with."""
+    return coder.with_config(min_confidence=0.0, parse_min=0.0)
 
 
 @pytest.fixture(scope="session")

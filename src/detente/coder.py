@@ -166,11 +166,12 @@ class Coder:
         self._ready = True
         return self
 
-    ASSEMBLY_SETTINGS = frozenset({"keep_actorless", "merge_mentions", "min_confidence"})
+    ASSEMBLY_SETTINGS = frozenset({"keep_actorless", "merge_mentions", "min_confidence", "parse_min"})
 
     def with_config(self, **overrides) -> Coder:
-        """The same coder with other assembly settings (``keep_actorless``, ``merge_mentions``), sharing this one's
-        loaded models: the eval suite reads CASE snippets with unattributed events kept without a second load."""
+        """The same coder with other settings read per batch (``keep_actorless``, ``merge_mentions``,
+        ``min_confidence``, ``parse_min``), sharing this one's loaded models: the eval suite reads CASE snippets with
+        unattributed events kept, and with no output threshold, without a second load."""
         unknown = set(overrides) - self.ASSEMBLY_SETTINGS
         if unknown:
             raise ValueError(f"with_config changes only {sorted(self.ASSEMBLY_SETTINGS)}, not {sorted(unknown)}")
