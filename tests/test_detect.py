@@ -176,3 +176,24 @@ def test_march_the_month_is_no_protest(text, is_trigger):
     doc = load_nlp()(text)
     found = [t for t in TriggerLexicon().initialize().match(doc[:]) if t.pattern == "march"]
     assert bool(found) == is_trigger
+
+
+def test_an_event_the_model_reads_without_a_trigger_is_anchored_on_the_main_verb(nlp):
+    from detente.detect.detector import ROOT_DISCOUNT, _unmatched_readings
+    from detente.detect.event_model import Reading
+
+    def reading(**probs):
+        return Reading({**{t: 0.01 for t in ("ASSAULT", "ACCUSE", "PROTEST")}, **probs}, {"asserted": 1.0})
+
+    doc = nlp("Rebels downed a helicopter near the border.")
+    (sent, trig, etype, conf, _, _, ref), = _unmatched_readings(doc, reading(ASSAULT=0.9), [], 0.7)
+    assert (doc[trig.head].text, etype, ref) == ("downed", "ASSAULT", False)
+    assert conf == pytest.approx(0.9 * ROOT_DISCOUNT)
+    assert _unmatched_readings(doc, reading(ASSAULT=0.6), [], 0.7) == []  # below the floor
+    taken = [(sent, trig, "COERCE", 0.8, False, [], False)]  # the verb is already another event's trigger
+    assert _unmatched_readings(doc, reading(ASSAULT=0.9), taken, 0.7) == []
+    said = nlp("Gunmen torched the village overnight, the rights group said.")
+    (_, trig, _, _, _, _, _), = _unmatched_readings(said, reading(ASSAULT=0.9), [], 0.7)
+    assert said[trig.head].text == "torched"  # a material act: the reported clause's verb
+    (_, trig, _, _, _, _, _), = _unmatched_readings(said, reading(ACCUSE=0.9), [], 0.7)
+    assert said[trig.head].text == "said"  # a speech act: the speaker's verb

@@ -102,6 +102,9 @@ class CoderConfig(BaseModel):
     model_weight: float = Field(0.5, ge=0, le=1, description="with the event model: a trigger's type probability is "
                                 "this share of the model's reading of the sentence in context and the rest of the "
                                 "word classifier's (docs/model.md)")
+    root_min: float = Field(0.7, ge=0, le=1.01, description="with the event model: a type the model reads in a "
+                            "sentence with at least this probability, and no trigger of that type, becomes an event "
+                            "on the sentence's main verb (above 1: never)")
     parse_min: float = Field(0.2, ge=0, le=1, description="with the event model: parse a sentence when some type has "
                              "at least this probability (or it reports a disaster)")
     batch_size: int = Field(64, ge=1, description="sentences per spaCy batch")
@@ -138,7 +141,8 @@ class Coder:
         # the parse, the actor tables and the gazetteer instead
         self.nlp_ = speed_up(load_nlp(disable=("ner",)))  # same annotations, faster (annotate.speed_up)
         self.detector_ = EventDetector(min_confidence=self.config.type_min,
-                                       model_weight=self.config.model_weight).initialize()
+                                       model_weight=self.config.model_weight,
+                                       root_min=self.config.root_min).initialize()
         self.events_ = None
         if self.config.event_model is not False:
             from .detect.event_model import load_event_model, shipped

@@ -15,13 +15,14 @@ from .classifier import NONE, Candidate, TypeClassifier, cue_families, load_clas
 from ..schema import Modality
 from .modality import ModalityReading, read_modality
 from .roles import Role, find_roles, is_background
-from .triggers import DATA, CueTable, Trigger, TriggerLexicon
+from .triggers import DATA, CueTable, Reading, Trigger, TriggerLexicon
 
 REPORTING_VERBS = {"say", "note", "tell", "state", "add", "declare", "stress", "insist", "argue", "write", "announce",
                    "claim", "report", "warn", "suggest", "remark"}
 DESCRIPTIVE_MIN = 0.6  # type probability needed by a trigger inside a relative clause or noun-modifying participle
 REFERENCE_TYPES = {"ASSAULT", "COERCE"}
 REFERENCE_MIN = 0.08
+ROOT_DISCOUNT = 0.8  # an event the model reads with no trigger word of its type: confidence discounted
 SPEECH_ACT_TYPES = {"ACCUSE", "REQUEST", "THREATEN", "REJECT", "SUPPORT", "AGREE"}
 
 
@@ -54,9 +55,10 @@ class EventDetector:
     """
 
     def __init__(self, *, min_confidence: float = 0.35, model_path: str | Path | None = None,
-                 lexicon_path: str | Path | None = None, model_weight: float = 0.5) -> None:
+                 lexicon_path: str | Path | None = None, model_weight: float = 0.5, root_min: float = 1.01) -> None:
         self.min_confidence = min_confidence
         self.model_weight = model_weight
+        self.root_min = root_min  # above 1: never
         self.model_path = model_path
         self.lexicon_path = lexicon_path
 
@@ -140,6 +142,8 @@ class EventDetector:
                 ref = next(((t, p) for t, p in ranked if t in REFERENCE_TYPES and t in cand.readings), None)
                 if ref and ref[1] >= REFERENCE_MIN:
                     acc.append((sent, trig, ref[0], ref[1], cand.background, [], True))
+            if reading is not None:
+                acc += _unmatched_readings(doc, reading, acc, self.root_min)
             out.append(acc)
         return out
 
@@ -181,6 +185,35 @@ class EventDetector:
         mention = Mention(doc, trig, etype, conf, mode, context, sources, targets, modality, background,
                           list(alternatives), speaker if etype in SPEECH_ACT_TYPES else [], reference)
         return convert_intent(mention, speaker)
+
+
+def _unmatched_readings(doc: Doc, reading, accepted: list[tuple], floor: float) -> list[tuple]:
+    """An event the model reads in a sentence with no trigger of its type (no lexicon word for it: "the two sides
+    exchanged fire", "hit the convoy with rockets"): anchored on the sentence's main verb — for a material act
+    reported by a speaker ("…, the group said"), on the reported clause's verb — with the model's probability
+    discounted for the missing trigger (``ROOT_DISCOUNT``). One such event per sentence, never on a token that is
+    already a trigger."""
+    from .. import ontology
+
+    found = {a[2] for a in accepted if not a[6]}
+    sent = next(iter(doc.sents), None)  # a job is one sentence
+    if sent is None:
+        return []
+    for etype, p in sorted(reading.types.items(), key=lambda kv: -kv[1]):
+        if p < floor:
+            break
+        if etype in found:
+            continue
+        anchor = sent.root
+        if anchor.lemma_.lower() in REPORTING_VERBS and ontology.quad_class(etype) in (2, 4):
+            anchor = next((c for c in anchor.children if c.dep_ in ("ccomp", "parataxis") and c.pos_ in
+                           ("VERB", "AUX")), None)
+        if anchor is None or anchor.pos_ not in ("VERB", "AUX") or any(
+                a[1].start <= anchor.i < a[1].end for a in accepted):
+            continue
+        trig = Trigger(anchor.i, anchor.i + 1, anchor.i, "(event model)", [Reading(etype, None)])
+        return [(sent, trig, etype, p * ROOT_DISCOUNT, is_background(doc, anchor.i), [], False)]
+    return []
 
 
 def _read_in_context(reading, cand: Candidate, ranked: list[tuple[str, float]],
