@@ -87,7 +87,8 @@ def _articles_tables(rep: dict[str, Any]) -> list[str]:
                     f"| {fmt(v['f1'])} |" for k, v in table.items()] + [""]
     by_type = details.get("by_type") or {}
     if by_type:
-        out += ["| type | gold | found | output | right | precision | recall | F1 |", "|---|---|---|---|---|---|---|---|"]
+        out += ["| type | gold | found | output | right | precision | recall | F1 |",
+                "|---|---|---|---|---|---|---|---|"]
         out += [f"| {t} | {v['gold']} | {v['found']} | {v['output']} | {v['right']} | {fmt(v['precision'])} "
                 f"| {fmt(v['recall'])} | {fmt(v['f1'])} |" for t, v in by_type.items()] + [""]
     return out
