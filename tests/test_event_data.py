@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from detente.detect.event_data import PLOVER, REALNEWS, context_of, realnews_examples, team_examples
+from detente.detect.event_data import PLOVER, REALNEWS, realnews_examples, team_examples
+from detente.detect.event_model import context_of
 
 
 def test_article_sentences_get_their_events_and_masks(tmp_path):

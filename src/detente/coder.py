@@ -28,7 +28,7 @@ from . import ontology
 from .annotate import case_view, load_nlp, same_length_lower, speed_up, split_sentences
 from .detect.acled import MAPPABLE as MAPPABLE_ACLED
 from .detect.detector import EventDetector, Mention
-from .detect.event_model import DEFAULT_MIN_CONFIDENCE
+from .detect.event_model import DEFAULT_MIN_CONFIDENCE, context_of
 from .detect.embed import vocabulary
 from .detect.hazards import Hazard, find_hazard, hazard_is_agent
 from .detect.roles import Role
@@ -214,8 +214,6 @@ class Coder:
                      for spans in [split_sentences(art.text)] for i, (s, e) in enumerate(spans)]
         readings = None
         if self.events_ is not None:  # the model reads every sentence in context before anything is ruled out
-            from .detect.event_data import context_of
-
             readings = self.events_.read([articles[a].text[s:e] for a, s, e, _, _ in sentences],
                                          [context_of(articles[a].title, articles[a].text, spans, i)
                                           for a, _, _, i, spans in sentences])

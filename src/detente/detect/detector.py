@@ -11,6 +11,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span as SpacySpan
 
+from .. import ontology
 from .classifier import NONE, Candidate, TypeClassifier, cue_families, load_classifier
 from ..schema import Modality
 from .modality import ModalityReading, read_modality
@@ -77,8 +78,6 @@ class EventDetector:
 
     def _validate(self) -> None:
         """Every type and mode in the lexicon and the cue tables must be PLOVER's (E600/E601 name the culprit)."""
-        from .. import ontology
-
         for by_pos in self.lexicon_.entries_.values():
             for readings in by_pos.values():
                 for r in readings:
@@ -193,8 +192,6 @@ def _unmatched_readings(doc: Doc, reading, accepted: list[tuple], floor: float) 
     reported by a speaker ("…, the group said"), on the reported clause's verb — with the model's probability
     discounted for the missing trigger (``ROOT_DISCOUNT``). One such event per sentence, never on a token that is
     already a trigger."""
-    from .. import ontology
-
     found = {a[2] for a in accepted if not a[6]}
     sent = next(iter(doc.sents), None)  # a job is one sentence
     if sent is None:

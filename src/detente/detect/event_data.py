@@ -31,6 +31,7 @@ from typing import Any
 from .. import ontology
 from ..annotate import split_sentences
 from ..errors import DetenteError
+from .event_model import context_of
 from .train import REPO, TEAM_DATA, split_half
 
 PLOVER = tuple(ontology.PLOVER_TYPES)
@@ -52,15 +53,6 @@ def _example(text: str, *, origin: str, gold_id: str, labels=(), known=PLOVER, c
              modality: str | None = None) -> dict[str, Any]:
     return {"text": text.strip(), "context": context.strip(), "labels": sorted(set(labels)),
             "known": sorted(set(known)), "modality": modality, "origin": origin, "gold_id": gold_id}
-
-
-def context_of(title: str | None, text: str, spans: list[tuple[int, int]], i: int) -> str:
-    """What the model reads beside sentence ``i``: the title and the previous sentence (the same at run time)."""
-    parts = [title.strip()] if title and title.strip() else []
-    if i > 0:
-        s, e = spans[i - 1]
-        parts.append(text[s:e].strip())
-    return " | ".join(parts)
 
 
 def realnews_examples(path: Path = REALNEWS / "train.jsonl") -> list[dict[str, Any]]:

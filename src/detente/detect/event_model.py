@@ -120,6 +120,15 @@ class EventModel:
         return out  # type: ignore[return-value]
 
 
+def context_of(title: str | None, text: str, spans: list[tuple[int, int]], i: int) -> str:
+    """What the model reads beside sentence ``i`` of ``text``: the title and the previous sentence, as in training."""
+    parts = [title.strip()] if title and title.strip() else []
+    if i > 0:
+        s, e = spans[i - 1]
+        parts.append(text[s:e].strip())
+    return " | ".join(parts)
+
+
 def shipped() -> bool:
     """Whether the package holds an event model (its manifest)."""
     return (model_dir() / MODEL).with_suffix(".json").is_file()
