@@ -75,6 +75,19 @@ def main() -> None:
         t = best(lambda: enc.encode(sample), args.repeat)
         lines.append(f"| MiniLM (numpy), {len(sample)} distinct sentences | {len(sample) / t:.0f} sentences/s |")
 
+    # 2b. the event model (onnxruntime, int8), one thread: sentences with their context (as the coder reads them)
+    # and alone (what the context costs)
+    from detente.detect.event_model import EventModel, context_of, shipped
+
+    if shipped():
+        model = EventModel(threads=1).initialize()
+        spans = [(t, split_sentences(t)) for t in texts]
+        ctx = [context_of(None, t, sp, i) for t, sp in spans for i in range(len(sp))]
+        t_ctx = best(lambda: model.read(sents, ctx), args.repeat)
+        t_alone = best(lambda: model.read(sents), args.repeat)
+        lines.append(f"| event model (onnxruntime int8), {len(sents)} sentences | {len(sents) / t_ctx:.0f} sentences/s "
+                     f"with context, {len(sents) / t_alone:.0f} without |")
+
     # 3. the coder: MiniLM off, the default (unsure events, ≤ 2 sentences per article), every event
     arts = [Article(text=t, published=dt.date(2024, 1, 19)) for t in texts]
     for label, cfg in (("coder, --no-minilm", dict(minilm=False)), ("coder, default", {}),

@@ -46,14 +46,38 @@ def realnews_notes() -> list[str]:
         notes.append(f"Ceiling: two annotators who never saw each other's work agree at strict F1 {a['f1']:.3f} "
                      f"(lenient {a['lenient_f1']:.3f}) on {a['n_articles']} doubly annotated articles "
                      "(docs/annotation.md §7).")
-    for base in sorted((REPO / "docs" / "eval").glob("realnews_dev.articles.baseline-*.json")):
-        b = json.loads(base.read_text(encoding="utf-8"))
-        notes.append(f"Baseline (the rule-and-lexicon coder at commit {base.stem.rsplit('-', 1)[1]}, before the "
-                     f"learned event model): precision {b['precision']:.3f}, recall {b['recall']:.3f}, strict F1 "
-                     f"{b['f1']:.3f}, lenient F1 {b['lenient_f1']:.3f}; {b['spurious_per_nonpolitical_article']:.2f} "
-                     f"wrong events per non-political article, {b['nonpolitical_with_spurious']:.0%} of them with "
-                     f"at least one ([{base.name}](eval/{base.name})).")
     return notes
+
+
+def before_after(results: list[dict]) -> list[str]:
+    """A table of each set's headline figure before the current coder (docs/eval/before-*.json: the earlier
+    coder run on the same records by scripts/eval_before.py) and now."""
+    import json
+
+    from detente.evaluate.report import _PREFERRED, fmt
+
+    files = sorted((REPO / "docs" / "eval").glob("before-*.json"))
+    if not files:
+        return []
+    before = json.loads(files[-1].read_text(encoding="utf-8"))
+    rows = []
+    for r in results:
+        rep, old = r.get("report") or {}, before.get("figures", {}).get(r["dataset"])
+        if not rep or not old:
+            continue
+        key = (r.get("target") or (None,))[0] or next((k for k in _PREFERRED if k in rep), None)
+        extra = ""
+        if r["task"] == "articles":
+            extra = (f"P {fmt(old.get('precision'))} → {fmt(rep.get('precision'))}, R {fmt(old.get('recall'))} → "
+                     f"{fmt(rep.get('recall'))}; wrong events per non-political article "
+                     f"{fmt(old.get('spurious_per_nonpolitical_article'))} → "
+                     f"{fmt(rep.get('spurious_per_nonpolitical_article'))}")
+        elif r["task"] == "expected":
+            extra = f"matched {old.get('matched')} → {rep.get('matched')}, extra {old.get('extra')} → {rep.get('extra')}"
+        rows.append(f"| {r['dataset']} | {old.get('n')} / {rep.get('n')} | {key} | {fmt(old.get(key))} | "
+                    f"{fmt(rep.get(key))} | {extra} |")
+    return [f"**Before and after** ({before['note']}):\n\n| data set | n before / now | figure | before | now | |\n"
+            "|---|---|---|---|---|---|\n" + "\n".join(rows)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         "before the model's trigger-less events were added).",
         "Speed and memory: `make bench` (bench/results.md).",
     ]
+    notes[1:1] = before_after(results)
     if args.limit:
         notes.append(f"**Sampled run:** at most {args.limit} records per set (`--limit {args.limit}`).")
     text = render_markdown(results, date=today(), commit=commit(), notes=notes)

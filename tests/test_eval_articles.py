@@ -9,7 +9,7 @@ import pytest
 
 from detente.evaluate import evaluate
 from detente.evaluate.articles import match_article, score_articles
-from detente.evaluate.realnews import GoldError, parse_article
+from detente.gold import GoldError, parse_article
 from detente.evaluate.replay import ReplayCoder
 from detente.schema import Count, Entity, Event, Evidence, Place, Toll
 

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from detente.evaluate.articles import FIELDS, score_articles
-from detente.evaluate.realnews import GoldArticle, GoldEvent, parse_article
+from detente.gold import GoldArticle, GoldEvent, parse_article
 from detente.schema import Count, Entity, Event, Evidence, Place, Toll
 
 REPO = Path(__file__).resolve().parents[2]

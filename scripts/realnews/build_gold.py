@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from detente.evaluate.realnews import parse_article
+from detente.gold import parse_article
 
 GOLD = Path(__file__).resolve().parents[2] / "data" / "gold" / "realnews"
 

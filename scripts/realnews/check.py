@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pycountry
 
-from detente.evaluate.realnews import GoldError, parse_article
+from detente.gold import GoldError, parse_article
 
 REPO = Path(__file__).resolve().parents[2]
 EXTRA_CODES = {"XKX"}  # Kosovo: used by the World Bank and EU, not in ISO 3166-1

@@ -17,7 +17,7 @@ from pathlib import Path
 from detente.coder import Coder
 from detente.evaluate.articles import _describe_gold, _describe_out, _found, match_article
 from detente.evaluate.common import code_records, usable
-from detente.evaluate.realnews import parse_article
+from detente.gold import parse_article
 
 TRAIN = Path(__file__).resolve().parents[2] / "data" / "gold" / "realnews" / "train.jsonl"
 

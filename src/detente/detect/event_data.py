@@ -56,7 +56,7 @@ def _example(text: str, *, origin: str, gold_id: str, labels=(), known=PLOVER, c
 
 
 def realnews_examples(path: Path = REALNEWS / "train.jsonl") -> list[dict[str, Any]]:
-    from ..evaluate.realnews import parse_article
+    from ..gold import parse_article
 
     out = []
     if not path.is_file():

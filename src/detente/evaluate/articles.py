@@ -32,7 +32,7 @@ from ..schema import Event
 from . import common
 from .common import code_records, finish
 from .metrics import prf
-from .realnews import GoldArticle, GoldError, GoldEvent, Party, parse_article
+from ..gold import GoldArticle, GoldError, GoldEvent, Party, parse_article
 
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 INTERNATIONAL = {"IGO": {"IGO", "UNO", "EUR", "AFR", "ASA", "NAT"}, "NGO": {"NGO"}, "BUS": {"MNC"}}

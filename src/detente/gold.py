@@ -1,7 +1,9 @@
 """The real-news gold record (docs/annotation.md): one article with every event an analyst would code from it.
 
 One definition of a gold event, read from the JSONL the annotators write; the article scorer
-(:mod:`detente.evaluate.articles`) and the checking script (``scripts/realnews/check.py``) both use it.
+(:mod:`detente.evaluate.articles`), the event model's training data (:mod:`detente.detect.event_data`) and the
+checking script (``scripts/realnews/check.py``) all use it. It sits beside ``schema`` because both an offline
+training stage and the evaluation read it.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import ontology
-from ..schema import Modality, Sector
+from . import ontology
+from .schema import Modality, Sector
 
 CATEGORIES = ("political", "mixed", "non-political")
 PRECISIONS = ("day", "week", "month", "year")
