@@ -63,7 +63,7 @@ def before_after(results: list[dict]) -> list[str]:
     rows = []
     for r in results:
         rep, old = r.get("report") or {}, before.get("figures", {}).get(r["dataset"])
-        if not rep or not old:
+        if not rep or not old or r["task"] == "roles":  # the roles task is new with the role-tagging model
             continue
         key = (r.get("target") or (None,))[0] or next((k for k in _PREFERRED if k in rep), None)
         extra = ""

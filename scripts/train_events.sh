@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 source scripts/torch_venv.sh
 mkdir -p build
 .venv/bin/python -m detente.detect.event_data build/event_examples.jsonl
-OUT=src/detente/data/models/event-model-v1
+OUT=src/detente/data/models/event-model-v2
 "$TV" scripts/train_event_model.py --examples build/event_examples.jsonl --out "$OUT" "$@"
 rm -f "$OUT.fp32.onnx" "$OUT.pt"

@@ -173,8 +173,12 @@ def test_predicate_target_is_never_the_actor_itself():
     from detente.coder import Coder
 
     text = "Iran rejected the Iranian opposition's call for a referendum."
-    for e in Coder().code(Article(text=text, published="2024-01-19")).events:
-        assert not ({a.country for a in e.actor} & {r.country for r in e.recipient} - {None})
+    events = Coder().code(Article(text=text, published="2024-01-19")).events
+    reject = next(e for e in events if e.event_type == "REJECT")
+    # the recipient is the opposition (the model's target phrase), never the rejecting government again
+    assert {(r.country, r.sector) for r in reject.recipient} == {("IRN", "OPP")}
+    for e in events:
+        assert not ({(a.country, a.sector) for a in e.actor} & {(r.country, r.sector) for r in e.recipient})
 
 
 def test_weekdays_are_not_places_and_stances_are_not_nationalities():

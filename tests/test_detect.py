@@ -197,3 +197,41 @@ def test_an_event_the_model_reads_without_a_trigger_is_anchored_on_the_main_verb
     assert said[trig.head].text == "torched"  # a material act: the reported clause's verb
     (_, trig, _, _, _, _, _), = _unmatched_readings(said, reading(ACCUSE=0.9), [], 0.7)
     assert said[trig.head].text == "said"  # a speech act: the speaker's verb
+
+
+def _reading(text, source=None, target=None, etype="ASSAULT"):
+    from detente.detect.event_model import Reading, RoleSpan
+
+    roles = []
+    for phrase, side in ((source, "source"), (target, "target")):
+        if phrase:
+            at = text.index(phrase)
+            roles.append(RoleSpan(at, at + len(phrase), side, 0.9))
+    return Reading({etype: 0.9}, {"asserted": 1.0}, tuple(roles))
+
+
+@pytest.mark.parametrize("policy, source, target", [
+    # the parse reads "the convoy" as the target and finds no source in the passive; the model names both
+    ("prefer", ["gunmen"], ["aid workers"]),
+    ("fill", ["gunmen"], ["The convoy"]),
+])
+def test_model_roles_fill_or_replace_the_parse_rules(nlp, policy, source, target):
+    from detente.detect.detector import EventDetector, model_roles
+
+    text = "The convoy was ambushed near the border by gunmen who shot at aid workers."
+    doc = nlp(text)
+    mention = next(m for m in EventDetector().initialize().detect(doc) if m.event_type == "ASSAULT")
+    assert _text(doc, mention.targets) == ["The convoy"]
+    mention.sources = []
+    out = model_roles(mention, doc, _reading(text, "gunmen", "aid workers"), policy, 1)
+    assert _text(doc, out.sources) == source and _text(doc, out.targets) == target
+
+
+def test_model_roles_never_take_the_trigger_and_leave_a_side_they_do_not_tag(nlp):
+    from detente.detect.detector import EventDetector, model_roles
+
+    text = "Troops attacked the village."
+    doc = nlp(text)
+    mention = next(m for m in EventDetector().initialize().detect(doc) if m.event_type == "ASSAULT")
+    out = model_roles(mention, doc, _reading(text, source="attacked"), "prefer", 1)
+    assert _text(doc, out.sources) == ["Troops"] and _text(doc, out.targets) == ["the village"]

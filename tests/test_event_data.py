@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from detente.detect.event_data import PLOVER, REALNEWS, realnews_examples, team_examples
+from detente.detect.event_data import PLOVER, REALNEWS, find_phrase, realnews_examples, team_examples
 from detente.detect.event_model import context_of
 
 
@@ -47,3 +47,30 @@ def test_the_dev_split_is_never_a_training_example():
         pytest.skip("no real-news gold in this checkout")
     dev_ids = {json.loads(line)["id"] for line in dev.open(encoding="utf-8")}
     assert dev_ids and not dev_ids & {r["gold_id"] for r in realnews_examples()}
+
+
+def test_role_spans_come_from_gold_names_and_negatives_have_none(tmp_path):
+    text = ("Rebels attacked a police post on Monday. The FMLN talked to the mediators. The weather was fine.")
+    rec = {"id": "rn-r", "split": "train", "text": text, "title": "", "doc_date": "2024-03-06",
+           "category": "political", "events": [
+               {"event_type": "ASSAULT", "source": [{"country": "XXX", "sector": "REB", "name": "rebels"}],
+                "target": [{"country": "XXX", "sector": "COP", "name": "police post (Monday)"}],
+                "evidence": ["Rebels attacked a police post"]},
+               {"event_type": "CONSULT", "source": [{"country": "SLV", "sector": "REB", "name": "Farabundo FMLN"}],
+                "target": [{"sector": "IGO", "name": "observers"}],
+                "evidence": ["The FMLN talked to the mediators"]}]}
+    path = tmp_path / "train.jsonl"
+    path.write_text(json.dumps(rec) + "\n")
+    attack, talks, weather = realnews_examples(path)
+    assert attack["roles_known"] and [(attack["text"][s:e], side) for s, e, side in attack["roles"]] == [
+        ("Rebels", "source"), ("police post", "target")]
+    assert not talks["roles_known"] and talks["roles"] == []  # "observers" is not in the sentence: roles unknown
+    assert weather["roles_known"] and weather["roles"] == []  # no event: no participant
+
+
+def test_find_phrase_ignores_case_and_tokenised_spacing():
+    text = "The Croatian government's request was denied."
+    s, e = find_phrase(text, "Croatian government 's request")
+    assert text[s:e] == "Croatian government's request"
+    assert find_phrase("Police arrested him.", "police") == (0, 6)
+    assert find_phrase("Policemen came.", "police") is None  # whole words only

@@ -272,3 +272,25 @@ def test_acled_conventions_follow_the_actors():
     # protesters detained at their protest: ACLED's protest with intervention, not its "Arrests"
     assert "Arrests" in acled_conventions("arrest", actor_sectors=["COP"], recipient_sectors=["PRT"])
     assert "Arrests" not in acled_conventions("arrest", actor_sectors=["COP"], recipient_sectors=["OPP"])
+
+
+def test_assembly_behaviour_is_read_from_the_type_table():
+    # the columns the coder reads instead of per-module sets (docs/ontology.md)
+    assert ontology.types_where("material") == {"ASSAULT", "COERCE"}
+    assert ontology.types_where("speech_act") == {"AGREE", "SUPPORT", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
+    assert ontology.type_info("ASSAULT").state_sector == "MIL" and ontology.type_info("COERCE").state_sector == "GOV"
+    assert ontology.type_info("PROTEST").default_source_sector == "PRT"
+    assert ontology.type_info("AGREE").default_source_sector is None
+    assert ontology.type_info("SANCTION").threat_mode == "relations"
+    for t in ontology.PLOVER_TYPES:
+        info = ontology.type_info(t)
+        assert info.of_role in (None, "source", "target")
+        if info.threat_mode:
+            assert ontology.quad_class(t) == 4 and info.threat_mode in ontology.modes("THREATEN")
+
+
+def test_argument_roles_have_a_side():
+    assert ontology.argument_side("Attacker") == "source" and ontology.argument_side("victim") == "target"
+    assert ontology.argument_side("place") is None and ontology.argument_side("instrument") is None
+    for row in _csv("argument_roles.csv"):
+        assert row["side"] in ("source", "target") and row["role"] == row["role"].lower()

@@ -22,6 +22,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import ontology
@@ -68,12 +70,9 @@ PAIR_WORDS = re.compile(r"^(?:the )?(?:both|two) (?:nations|countries|sides|neig
                         r"|^(?:both|each other)$", re.I)
 INTERNATIONAL = {"IGO", "NGO", "UNO", "EUR", "MNC", "ISM", "IMG"}
 PROMINENCE = (1.0, 0.9, 0.8, 0.7)  # event confidence factor by the trigger's depth below the sentence root
-MILITARY_TYPES = {"ASSAULT", "MOBILIZE"}
-PLACE_IS_TARGET = {"ASSAULT", "COERCE", "PROTEST", "CONCEDE"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "agent", "expl"}
 PRECISION_RANK = {"point": 0, "city": 1, "admin1": 2, "country": 3}
 DOMESTIC_SECTORS = {"COP", "JUD", "LEG"}
-DEFAULT_SOURCE_SECTOR = {"PROTEST": "PRT"}  # the sector of an unknown source, by event type
 LOCAL_SECTORS = DOMESTIC_SECTORS | {"PRT", "CVL", "LAB", "JRN", "OPP", "EDU", "MED", "REL", "BUS", "REF", "MIL", "GOV"}
 APPEAL_TO_PARTIES = re.compile(r"\b(?:restraint|calm|de-?escalat\w*|ceasefire|cease-fire|truce)\b", re.I)
 NO_COUNTRY_SECTORS = {"IGO", "NGO"}
@@ -105,6 +104,10 @@ class CoderConfig(BaseModel):
     root_min: float = Field(0.7, ge=0, le=1.01, description="with the event model: a type the model reads in a "
                             "sentence with at least this probability, and no trigger of that type, becomes an event "
                             "on the sentence's main verb (above 1: never)")
+    model_roles: Literal["off", "fill", "prefer"] = Field("fill", description="with the event model: the phrases it "
+                                                          "tags as source and target — 'fill' the roles the parse "
+                                                          "rules leave empty, 'prefer' them to the rules' (the "
+                                                          "rules remain where the model tags nothing), or 'off'")
     parse_min: float = Field(0.2, ge=0, le=1, description="with the event model: parse a sentence when some type has "
                              "at least this probability (or it reports a disaster)")
     batch_size: int = Field(64, ge=1, description="sentences per spaCy batch")
@@ -142,7 +145,8 @@ class Coder:
         self.nlp_ = speed_up(load_nlp(disable=("ner",)))  # same annotations, faster (annotate.speed_up)
         self.detector_ = EventDetector(min_confidence=self.config.type_min,
                                        model_weight=self.config.model_weight,
-                                       root_min=self.config.root_min).initialize()
+                                       root_min=self.config.root_min,
+                                       model_roles=self.config.model_roles).initialize()
         self.events_ = None
         if self.config.event_model is not False:
             from .detect.event_model import load_event_model, shipped
@@ -363,7 +367,7 @@ class Coder:
                 when = event_date(whens, pub, trigger_start=trig_start)
                 on = when.date or pub
                 actor = self._entities(m.sources, doc, offset, on, last_actors, context,
-                                       default_sector=DEFAULT_SOURCE_SECTOR.get(m.event_type))
+                                       default_sector=ontology.type_info(m.event_type).default_source_sector)
                 if not actor and m.speaker:
                     actor = self._entities(m.speaker, doc, offset, on, last_actors, context)
                 recipient = self._entities(m.targets, doc, offset, on, last_actors, context)
@@ -624,7 +628,7 @@ class Coder:
         if m.event_type not in MATERIAL_CONFLICT:  # victims are often not of the article's main country
             recipient = self._implicit_country(recipient, context)
         if not any(e.country for e in recipient) and location is not None and location.country and (
-                m.event_type in PLACE_IS_TARGET or (m.event_type == "CONSULT" and m.mode == "visit")):
+                ontology.type_info(m.event_type).place_is_target or (m.event_type == "CONSULT" and m.mode == "visit")):
             # "tanks fired at targets in Jericho", "curfew in Cizre", "arrived in Amman": the place's country is
             # on the receiving end when the text names no one else
             recipient = recipient + [Entity(text=location.span.text if location.span else location.name,
@@ -717,11 +721,11 @@ def _state_sector(e: Entity, event_type: str) -> Entity:
     """A state named bare ("Pakistan", "Tehran") acts through its government, or its military when it fights."""
     if not e.country or len(e.country) != 3 or e.country in INTERNATIONAL or e.country == "IGO":
         return e
-    military = event_type in MILITARY_TYPES
+    sector = ontology.type_info(event_type).state_sector
     if e.sector is None:
-        return e.model_copy(update={"sector": "MIL" if military else "GOV"})
-    if e.sector == "GOV" and military and not e.kb_id:
-        return e.model_copy(update={"sector": "MIL"})  # "Tehran's strikes": the capital stands for the state
+        return e.model_copy(update={"sector": sector})
+    if e.sector == "GOV" and sector != "GOV" and not e.kb_id:
+        return e.model_copy(update={"sector": sector})  # "Tehran's strikes": the capital stands for the state
     return e
 
 

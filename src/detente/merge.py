@@ -7,10 +7,11 @@ are one event and combine them; ``coder`` calls ``merge_mentions`` once per arti
 
 from __future__ import annotations
 
+from . import ontology
 from .schema import Entity, Event, Modality, Place
 
 FACTUAL = {Modality.asserted, Modality.claimed}
-MATERIAL_CONFLICT = {"ASSAULT", "COERCE"}
+MATERIAL_CONFLICT = ontology.types_where("material")  # plover_types.csv
 UNATTRIBUTED_MIN = 0.6  # type probability a violent event needs to stand without a named perpetrator
 
 

@@ -6,6 +6,8 @@ and tolls is the coder's next step (``detente.coder``).
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +23,8 @@ from .triggers import DATA, CueTable, Reading, Trigger, TriggerLexicon
 REPORTING_VERBS = {"say", "note", "tell", "state", "add", "declare", "stress", "insist", "argue", "write", "announce",
                    "claim", "report", "warn", "suggest", "remark"}
 DESCRIPTIVE_MIN = 0.6  # type probability needed by a trigger inside a relative clause or noun-modifying participle
-REFERENCE_TYPES = {"ASSAULT", "COERCE"}
 REFERENCE_MIN = 0.08
 ROOT_DISCOUNT = 0.8  # an event the model reads with no trigger word of its type: confidence discounted
-SPEECH_ACT_TYPES = {"ACCUSE", "REQUEST", "THREATEN", "REJECT", "SUPPORT", "AGREE"}
 
 
 @dataclass
@@ -56,8 +56,10 @@ class EventDetector:
     """
 
     def __init__(self, *, min_confidence: float = 0.35, model_path: str | Path | None = None,
-                 lexicon_path: str | Path | None = None, model_weight: float = 0.5, root_min: float = 1.01) -> None:
+                 lexicon_path: str | Path | None = None, model_weight: float = 0.5, root_min: float = 1.01,
+                 model_roles: str = "off") -> None:
         self.min_confidence = min_confidence
+        self.model_roles = model_roles
         self.model_weight = model_weight
         self.root_min = root_min  # above 1: never
         self.model_path = model_path
@@ -112,7 +114,14 @@ class EventDetector:
             with_events = [doc for doc, acc in zip(docs, accepted) if acc]
             for _ in ner.pipe(with_events):
                 pass
-        return [[self._build(doc, *a) for a in acc] for doc, acc in zip(docs, accepted)]
+        out = []
+        for d_i, (doc, acc) in enumerate(zip(docs, accepted)):
+            mentions = [self._build(doc, *a) for a in acc]
+            reading = readings[d_i] if readings is not None else None
+            if reading is not None and self.model_roles != "off":
+                mentions = [model_roles(m, doc, reading, self.model_roles, len(mentions)) for m in mentions]
+            out.append(mentions)
+        return out
 
     def accept_many(self, docs: list[Doc], *, readings: list | None = None) -> list[list[tuple]]:
         """The candidates that are events, per doc: (sentence, trigger, type, probability, background, ranked)."""
@@ -138,7 +147,7 @@ class EventDetector:
                     continue
                 # not a new event, but maybe a back-reference that dates or counts one ("Thursday's strikes
                 # resulted in nine fatalities"): kept as a reference, which can only enrich an event already coded
-                ref = next(((t, p) for t, p in ranked if t in REFERENCE_TYPES and t in cand.readings), None)
+                ref = next(((t, p) for t, p in ranked if t != NONE and ontology.type_info(t).material and t in cand.readings), None)
                 if ref and ref[1] >= REFERENCE_MIN:
                     acc.append((sent, trig, ref[0], ref[1], cand.background, [], True))
             if reading is not None:
@@ -182,8 +191,36 @@ class EventDetector:
             targets, sources = sources, speaker
         modality = read_modality(doc, trig.head, etype)
         mention = Mention(doc, trig, etype, conf, mode, context, sources, targets, modality, background,
-                          list(alternatives), speaker if etype in SPEECH_ACT_TYPES else [], reference)
+                          list(alternatives), speaker if ontology.type_info(etype).speech_act else [], reference)
         return convert_intent(mention, speaker)
+
+
+ROLE_MIN = 0.5  # a word piece's tag probability for the model's source or target phrase to count
+
+
+def model_roles(m: Mention, doc: Doc, reading, policy: str, n_mentions: int) -> Mention:
+    """The event model's source and target phrases (``EventModel`` tags them for the sentence's event) in place of
+    the parse rules' (``policy`` "prefer": where the model tags a side; "fill": only where the rules found none).
+    The tags describe the sentence's main event, so a mention of another type in a sentence with several keeps its
+    rules' roles unless they are empty. A phrase that holds the trigger is not a participant."""
+    def roles(side: str) -> list[Role]:
+        out = []
+        for r in reading.spans(side, ROLE_MIN):
+            span = doc.char_span(r.start, r.end, alignment_mode="expand")
+            if span is None or span.start < m.trigger.end and m.trigger.start < span.end:
+                continue
+            out.append(Role(span.start, span.end, span.root.i, "model"))
+        return out
+
+    tagged_src, tagged_tgt = roles("source"), roles("target")
+    main = n_mentions == 1 or reading.best()[0] == m.event_type
+    if policy == "prefer" and main:
+        sources, targets = tagged_src or m.sources, tagged_tgt or m.targets
+    else:
+        sources, targets = m.sources or tagged_src, m.targets or tagged_tgt
+    if sources is m.sources and targets is m.targets:
+        return m
+    return dataclasses.replace(m, sources=sources, targets=targets)
 
 
 def _unmatched_readings(doc: Doc, reading, accepted: list[tuple], floor: float) -> list[tuple]:
@@ -288,10 +325,6 @@ def _reporting_subject(doc: Doc, head_i: int) -> list[Role]:
     return []
 
 
-COOPERATIVE = {"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "AGREE"}
-CONFLICTUAL = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"}
-THREAT_MODE = {"ASSAULT": "violence", "MOBILIZE": "violence", "COERCE": "restrict", "SANCTION": "relations",
-               "PROTEST": None}
 COMMIT_VERBS = {"vow", "pledge", "promise", "threaten", "warn", "offer", "agree", "commit"}
 
 
@@ -316,12 +349,12 @@ def convert_intent(m: Mention, speaker: list[Role]) -> Mention:
         if aux & {"must", "should"} and speaker:
             new_type, m.mode = "REQUEST", None
             m.targets, m.sources = m.sources or m.targets, speaker
-        elif m.event_type in CONFLICTUAL:
+        elif ontology.quad_class(m.event_type) == 4:  # material conflict announced
             new_type = "THREATEN"
-            m.mode = THREAT_MODE.get(m.event_type)
-        elif m.event_type in COOPERATIVE - {"AGREE"}:
+            m.mode = ontology.type_info(m.event_type).threat_mode
+        elif ontology.quad_class(m.event_type) in (1, 2) and m.event_type != "AGREE":  # cooperation announced
             new_type, m.mode = "AGREE", None
-    elif modality == Modality.negated and m.event_type in COOPERATIVE and (
+    elif modality == Modality.negated and ontology.quad_class(m.event_type) in (1, 2) and (
             announced or (m.modality.cue is not None and m.modality.cue.lemma_.lower() in {"fail", "refuse", "decline"})):
         new_type, m.mode = "REJECT", None
     if new_type:

@@ -1,9 +1,11 @@
 """The learned event model: a fine-tuned MiniLM that reads each sentence with its context, run by onnxruntime.
 
 For every sentence it gives the probability that the sentence reports a specific event of each PLOVER type
-(multi-label: a sentence may report an attack and the arrests after it) and a distribution over modalities. It is
+(multi-label: a sentence may report an attack and the arrests after it), a distribution over modalities, and the
+phrases it reads as the source and the target of the sentence's event (a tag per word piece, joined into
+character spans of the sentence). It is
 trained by ``scripts/train_event_model.py`` (torch, in the training venv) on the examples of
-``detect.event_data`` and shipped as ``data/models/event-model-v1.onnx`` with a manifest (``.json``: label order,
+``detect.event_data`` and shipped as ``data/models/event-model-v2.onnx`` with a manifest (``.json``: label order,
 inputs, version, sha256, the ids it was trained on) and the tokenizer it was trained with. Everything is checked on
 load: a manifest that does not fit the file, the labels or this code is one clear error (E611), never a fallback.
 """
@@ -14,6 +16,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -24,9 +27,10 @@ import numpy as np
 from .. import ontology
 from ..errors import DetenteError
 
-MODEL = "event-model-v1"
-VERSION = 1
+MODEL = "event-model-v2"
+VERSION = 2
 MODALITIES = ("asserted", "negated", "hypothetical", "future", "claimed", "denied")
+ROLES = ("O", "source", "target")
 DEFAULT_MIN_CONFIDENCE = 0.5
 """The coder's default output threshold on event confidence: the best F1 of the real-news dev split's precision
 curve with this model (docs/model.md). ``--min-confidence 0`` keeps every event."""
@@ -37,11 +41,26 @@ def model_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class RoleSpan:
+    """A phrase the model tags as the source or the target: characters [start, end) of the sentence, the mean
+    probability of that tag over its word pieces."""
+
+    start: int
+    end: int
+    side: str
+    p: float
+
+
+@dataclass(frozen=True)
 class Reading:
-    """The model's reading of one sentence: P(type) for every PLOVER type, and P(modality)."""
+    """The model's reading of one sentence: P(type) for every PLOVER type, P(modality), the tagged roles."""
 
     types: dict[str, float]
     modality: dict[str, float]
+    roles: tuple[RoleSpan, ...] = ()
+
+    def spans(self, side: str, floor: float = 0.5) -> list[RoleSpan]:
+        return [r for r in self.roles if r.side == side and r.p >= floor]
 
     def best(self) -> tuple[str, float]:
         return max(self.types.items(), key=lambda kv: kv[1])
@@ -72,6 +91,8 @@ class EventModel:
             problems.append("its type labels are not the ontology's PLOVER types")
         if tuple(manifest.get("outputs", {}).get("modality") or ()) != MODALITIES:
             problems.append("its modality labels differ from schema.Modality")
+        if tuple(manifest.get("outputs", {}).get("roles") or ()) != ROLES:
+            problems.append(f"its role tags are not {ROLES}")
         if not onnx_path.is_file():
             problems.append(f"{onnx_path.name} is missing")
         elif hashlib.sha256(onnx_path.read_bytes()).hexdigest() != manifest.get("sha256"):
@@ -109,15 +130,46 @@ class EventModel:
                 e = encs[i]
                 n = len(e.ids)
                 ids[row, :n], mask[row, :n], segs[row, :n] = e.ids, e.attention_mask, e.type_ids
-            types, modality = self.session_.run(None, {"input_ids": ids, "attention_mask": mask,
-                                                       "token_type_ids": segs})
+            types, modality, roles = self.session_.run(None, {"input_ids": ids, "attention_mask": mask,
+                                                              "token_type_ids": segs})
+            r = np.exp(roles - roles.max(2, keepdims=True))
+            p_roles = r / r.sum(2, keepdims=True)
             p_types = 1.0 / (1.0 + np.exp(-types))
             m = np.exp(modality - modality.max(1, keepdims=True))
             p_mod = m / m.sum(1, keepdims=True)
             for row, i in enumerate(idx):
                 out[i] = Reading({t: float(p) for t, p in zip(self.types_, p_types[row])},
-                                 {t: float(p) for t, p in zip(MODALITIES, p_mod[row])})
+                                 {t: float(p) for t, p in zip(MODALITIES, p_mod[row])},
+                                 role_spans(sentences[i], encs[i], p_roles[row]))
         return out  # type: ignore[return-value]
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def role_spans(text: str, enc, probs: np.ndarray) -> tuple[RoleSpan, ...]:
+    """Join the sentence's word pieces tagged source or target (their most probable tag) into character spans,
+    widened to whole words; a piece inside a word takes the word's first piece's tag."""
+    runs: list[list] = []  # [start, end, side, [p, …]]
+    seqs = enc.sequence_ids
+    for j, ((a, b), seq) in enumerate(zip(enc.offsets, seqs)):
+        if seq != 0 or b <= a:
+            continue
+        k = int(probs[j].argmax())
+        inside = runs and runs[-1][1] == a and a > 0 and _WORD_CHAR.match(text[a - 1]) and _WORD_CHAR.match(text[a])
+        if inside:  # a word piece continues the previous word: same tag
+            runs[-1][1] = b
+            continue
+        if k == 0:
+            runs.append([a, b, None, []])
+            continue
+        prev = runs[-1] if runs else None
+        if prev is not None and prev[2] == ROLES[k] and not text[prev[1]:a].strip():
+            prev[1] = b
+            prev[3].append(float(probs[j, k]))
+        else:
+            runs.append([a, b, ROLES[k], [float(probs[j, k])]])
+    return tuple(RoleSpan(s, e, side, round(sum(ps) / len(ps), 3)) for s, e, side, ps in runs if side)
 
 
 def context_of(title: str | None, text: str, spans: list[tuple[int, int]], i: int) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from .. import ontology
 from ..schema import Modality
 
 NEGATORS = {"not", "n't", "never", "no", "neither", "nor", "without"}
@@ -26,7 +27,7 @@ ABLE_WORDS = {"able", "manage", "succeed"}
 FAIL_VERBS = {"fail", "refuse", "decline"}
 DENY_VERBS = {"deny", "dismiss", "refute", "reject"}
 # speech acts whose content is the act itself: their own trigger is asserted
-SPEECH_ACT_TYPES = {"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT", "AGREE"}
+SPEECH_ACT_TYPES = ontology.types_where("speech_act")  # said, not done: no modality of their own from these verbs
 
 
 @dataclass

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from .. import ontology
+
 SUBJ = {"nsubj", "csubj"}
 PASS_SUBJ = {"nsubjpass", "csubjpass"}
 OBJ = {"dobj", "obj", "dative"}
@@ -41,9 +43,6 @@ LIGHT_VERBS = {
     "begin", "start", "continue", "step", "intensify", "order", "express", "have", "give", "take", "lodge", "call",
     "join", "lead", "host", "file", "level", "hurl", "unleash", "claim", "resume", "deliver", "send", "pledge",
 }
-OF_IS_SOURCE = {"CONSULT", "AGREE", "PROTEST", "COOPERATE", "MOBILIZE", "SUPPORT"}
-OF_IS_TARGET = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "REJECT"}
-CLAUSE_TARGET_TYPES = {"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"}
 BLAME_VERBS = {"accuse", "blame", "charge", "suspect", "condemn", "hold", "fault", "convict"}
 TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
               "tomorrow", "tonight", "week", "weekend", "month", "year", "morning", "evening", "night", "afternoon",
@@ -193,7 +192,7 @@ def find_roles(doc: Doc, head_i: int, event_type: str) -> tuple[list[Role], list
             pobj += _prep_objects(o, preps)
         if not targets:
             targets += _roles_of(pobj, "prep")
-        if not targets and event_type in CLAUSE_TARGET_TYPES:
+        if not targets and ontology.type_info(event_type).clause_target:
             # "demanded that President Mugabe abandon …": the one asked, accused or threatened is the clause's subject
             for clause in _children(tok, {"ccomp"}):
                 targets += _roles_of(_children(clause, SUBJ | PASS_SUBJ), "clause-subject")
@@ -214,12 +213,12 @@ def find_roles(doc: Doc, head_i: int, event_type: str) -> tuple[list[Role], list
             subj = _children(tok.head, SUBJ)
             sources += _roles_of(subj, "light-verb") if subj else _governing_subject(tok.head)
         of = _prep_objects(tok, {"of"})
-        if of and event_type in OF_IS_SOURCE:
+        if of and ontology.type_info(event_type).of_role == "source":
             if sources:
                 targets += _roles_of(of, "of")
             else:
                 sources += _roles_of(of, "of")  # "a meeting of the security committee"
-        elif of and event_type in OF_IS_TARGET:
+        elif of and ontology.type_info(event_type).of_role == "target":
             targets += _roles_of(of, "of")  # "the killing of two protesters"
         if tok.dep_ in SUBJ and tok.head.lemma_ == "be":  # "Tehran's strikes were against militants"
             targets += _roles_of(_prep_objects(tok.head, preps), "copula")

@@ -29,6 +29,7 @@ TASKS: dict[str, str] = {
     "timeline": "timeline",
     "expected": "example",
     "articles": "articles",
+    "roles": "roles",
 }
 
 

@@ -38,6 +38,9 @@ PLAN: tuple[SuiteItem, ...] = (
     SuiteItem("plover_gsr", "plover_gsr/plover_gsr_dev.jsonl", "plover", ("macro_f1", 0.70)),
     SuiteItem("case2021_task2", "case2021_task2/case2021_task2_dev.jsonl", "acled", ("weighted_f1", 0.70)),
     SuiteItem("conflibert_cameo", "conflibert_cameo/conflibert_cameo_train.jsonl", "cameo-quad"),
+    # the event model's source/target phrases on held-out sentences that mark them
+    SuiteItem("plover_gsr", "plover_gsr/plover_gsr_dev.jsonl", "roles"),
+    SuiteItem("conflibert_cameo", "conflibert_cameo/conflibert_cameo_train.jsonl", "roles"),
     SuiteItem("petrarch2_unittests", "petrarch2_unittests/petrarch2_unittests.jsonl", "cameo-quad"),
     SuiteItem("muc4", "muc4/muc4_dev.jsonl", "muc4"),
     SuiteItem("india_police_events", "india_police_events/india_police_events_docs.jsonl", "police",

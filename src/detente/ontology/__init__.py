@@ -33,6 +33,7 @@ from detente.errors import DetenteError
 __all__ = [
     "PLOVER_TYPES", "CONTEXTS", "QUAD_NAMES", "TypeInfo", "ModeInfo", "AcledRule",
     "type_info", "modes", "mode_info", "quad_class", "intensity", "cameo_code", "acled", "not_acled_contexts",
+    "argument_side", "types_where",
     "from_cameo", "from_case2021", "case2021_types", "case2021_labels", "case2021_code", "quad_name", "validate",
 ]
 
@@ -66,6 +67,15 @@ class TypeInfo:
     cameo_root: str
     cameo_default: str
     description: str
+    # how the coder assembles an event of this type (docs/ontology.md):
+    speech_act: bool = False  # said rather than done: the speaker is its source when no other source resolves
+    material: bool = False  # a material act with victims (attacks, arrests): tolls, back-references, victims' places
+    of_role: str | None = None  # "the X of Y" names Y as the "source" or the "target" (None: neither)
+    clause_target: bool = False  # "demanded that Israel ease …": the subject of the complement clause is the target
+    place_is_target: bool = False  # with no one else named, the place's country is on the receiving end
+    state_sector: str = "GOV"  # the sector a bare state ("Pakistan") acts through as this type's actor
+    default_source_sector: str | None = None  # the sector of a source phrase no table knows ("detainees protested")
+    threat_mode: str | None = None  # the THREATEN mode of an announced act of this type
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +137,11 @@ class _Ontology:
                 symmetric=r["symmetric"].strip().lower() == "true",
                 modes=tuple(modes_by_type.get(t, ())), cameo_root=r["cameo_root"],
                 cameo_default=r["cameo_default"], description=r.get("description", ""),
+                speech_act=_bool(r, "speech_act"), material=_bool(r, "material"), of_role=r.get("of_role") or None,
+                clause_target=_bool(r, "clause_target"), place_is_target=_bool(r, "place_is_target"),
+                state_sector=r.get("state_sector") or "GOV",
+                default_source_sector=r.get("default_source_sector") or None,
+                threat_mode=r.get("threat_mode") or None,
             )
         self.type_names: tuple[str, ...] = tuple(self.types)
         self.contexts: tuple[str, ...] = tuple(r["context"] for r in _read("plover_contexts.csv", ("context",)))
@@ -172,6 +187,8 @@ class _Ontology:
                                           frozenset(r["also"].split("|")) | {r["event_type"]})
             if pair:
                 self.case_by_subtype.setdefault(pair[1], r["label"])
+        self.argument_sides: dict[str, str] = {r["role"].lower(): r["side"]
+                                               for r in _read("argument_roles.csv", ("role", "side"))}
 
 
 def _read(name: str, required: tuple[str, ...]) -> list[dict[str, str]]:
@@ -193,6 +210,10 @@ def _read(name: str, required: tuple[str, ...]) -> list[dict[str, str]]:
             raise DetenteError("E606", path=name, line=line, detail=f"empty required field in {row}")
         rows.append(row)
     return rows
+
+
+def _bool(row: dict[str, str], col: str) -> bool:
+    return (row.get(col) or "").lower() == "true"
 
 
 def _float(row: dict[str, str], col: str, path: str) -> float:
@@ -391,6 +412,27 @@ def acled(event_type: str, mode: str | None = None, *, actor_sectors: Iterable[s
 
 
 @lru_cache(maxsize=1)
+def types_where(attribute: str, value: Any = True) -> frozenset[str]:
+    """The PLOVER types whose ``TypeInfo.<attribute>`` equals ``value`` (plover_types.csv).
+
+    >>> sorted(types_where("material"))
+    ['ASSAULT', 'COERCE']
+    >>> sorted(types_where("of_role", "source"))
+    ['AGREE', 'CONSULT', 'COOPERATE', 'MOBILIZE', 'PROTEST', 'SUPPORT']
+    """
+    return frozenset(t for t, info in _ont().types.items() if getattr(info, attribute) == value)
+
+
+def argument_side(role: str) -> str | None:
+    """Which side of a PLOVER event an argument role of the RAMS / WikiEvents (KAIROS) schemas is on: "source",
+    "target", or None (a place, an instrument, a participant of either side) — argument_roles.csv.
+
+    >>> argument_side("Attacker"), argument_side("victim"), argument_side("place")
+    ('source', 'target', None)
+    """
+    return _ont().argument_sides.get(role.lower())
+
+
 def not_acled_contexts() -> frozenset[str]:
     """The contexts of acled_map.csv's "not an ACLED event" rows (rules without ACLED names): ordinary crime,
     drugs, trafficking, disaster relief.
