@@ -17,13 +17,14 @@ from importlib import resources
 from typing import Any, Mapping
 
 from ..errors import MESSAGES
-from ..schema import Article, Reject
+from ..schema import RUN_MAX, Article, Reject, clean_value, normalise_runs, unstorable
 from .dates import parse_date
 from .text import looks_binary, normalise_newlines
 
 log = logging.getLogger("detente.ingest")
 
 RAW_LIMIT = 2000  # characters of the offending record kept in Reject.raw
+JSON_MAX_BYTES = 128 * 1024 * 1024  # a whole .json document (decompressed) larger than this is refused (E105)
 META_VALUE_LIMIT = 1000  # longer string values of unrecognised keys are not copied into Article.meta
 _SURROGATES = re.compile("[\udc80-\udcff]")  # bytes that did not decode (surrogateescape)
 
@@ -78,6 +79,13 @@ class Options:
     fmt: str | None = None
     _cache: dict[tuple[str, ...], dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def max_record_bytes(self) -> int:
+        """Cap on one JSONL line / CSV field: 16 bytes per allowed character (a JSON ``\\uXXXX`` escape pair
+        takes 12 for one character) plus 1 MiB for the other fields — 4.2 MB at the default ``max_chars``.
+        Longer records are skipped without being held in memory (E105)."""
+        return 16 * self.max_chars + (1 << 20)
+
     def resolve(self, keys: tuple[str, ...]) -> dict[str, str]:
         """Article field -> the key that holds it in a record with these keys (cached per key set)."""
         found = self._cache.get(keys)
@@ -108,6 +116,9 @@ def check_text(text: str, origin: str, opts: Options, raw: str | None = None) ->
     if looks_binary(text) or (not text.isascii() and _SURROGATES.search(text)):
         return reject(origin, "E104", raw if raw is not None else text, detail="control characters or bytes "
                       "that are not valid in the file's encoding")
+    problem = unstorable(text)  # NUL, or a lone surrogate from a JSON escape such as "\ud800"
+    if problem:
+        return reject(origin, "E104", raw if raw is not None else text, detail=problem)
     return text
 
 
@@ -146,13 +157,22 @@ def build(
             return reject(origin, "E107", raw if raw is not None else str(published), value=published)
     meta = dict(meta or {})
     notes = list(warnings or [])
+    fields = {"title": title, "source": source, "url": url, "language": language, "meta": meta}
+    cleaned = clean_value(fields)
+    if cleaned is not fields:  # NUL / lone surrogates outside the text: replaced (U+FFFD), not fatal
+        changed = [k for k in fields if cleaned[k] is not fields[k]]
+        notes.append(warning_text("W105", fields=", ".join(changed)))
+        title, source, url, language, meta = (cleaned[k] for k in fields)
+    text = normalise_runs(checked)
+    if len(text) != len(checked):
+        notes.append(warning_text("W106", limit=RUN_MAX, removed=f"{len(checked) - len(text):,}"))
     if when is None:
         notes.append(warning_text("W101"))
         log.debug("%s: %s", origin, notes[-1])
     if notes:
         meta["warnings"] = notes
     return Article(
-        text=checked, title=_scalar(title), published=when, source=_scalar(source) or opts.source,
+        text=text, title=_scalar(title), published=when, source=_scalar(source) or opts.source,
         url=_scalar(url) or opts.url, language=_scalar(language) or "en", origin=origin, meta=meta,
     )
 

@@ -39,6 +39,11 @@ class DuckDBStore(Store):
         con.execute("SET TimeZone = 'UTC'")
         return con
 
+    def _store_failure(self, exc: BaseException) -> bool:
+        return super()._store_failure(exc) or isinstance(exc, (
+            duckdb.IOException, duckdb.OutOfMemoryException, duckdb.FatalException, duckdb.InternalException,
+            duckdb.ConnectionException, duckdb.PermissionException))
+
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._conn.execute(sql, list(params))
 

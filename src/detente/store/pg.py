@@ -55,6 +55,14 @@ class PostgresStore(Store):
             cols = [d.name for d in cur.description]
             return pd.DataFrame.from_records(cur.fetchall(), columns=cols)
 
+    def _store_failure(self, exc: BaseException) -> bool:
+        import psycopg
+
+        return super()._store_failure(exc) or isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError))
+
+    def _name(self) -> str:
+        return _redact(self.target)
+
     def _lock_migrations(self) -> None:
         self._execute("SELECT pg_advisory_xact_lock(7301946)")
 
