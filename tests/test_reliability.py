@@ -106,6 +106,16 @@ def test_punctuation_runs_are_cut_so_tokenizing_stays_linear():
 
 
 # --- ingest ----------------------------------------------------------------------------------------------------
+def test_jsonl_bad_line_costs_only_itself(tmp_path):
+    path = _jsonl(tmp_path,
+                  GOOD,
+                  '{"text": "lone \\ud800 surrogate in the text"}',
+                  '{"text": "NUL \\u0000 in the text"}',
+                  "[" * 100_000 + "]" * 100_000,
+                  '{"text": "' + "x" * 10 + '", "nested": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                  GOOD.replace("five", "six"))
+    assert _outcomes(path) == [("A", "Police arrested five men in Lahore."), ("R", "E104"), ("R", "E104"),
+                               ("R", "E101"), ("R", "E101"), ("A", "Police arrested six men in Lahore.")]
 
 
 def test_jsonl_surrogates_outside_the_text_are_replaced_with_a_warning(tmp_path):
@@ -114,6 +124,28 @@ def test_jsonl_surrogates_outside_the_text_are_replaced_with_a_warning(tmp_path)
     assert first.title == "x\ufffdy" and first.meta["k"] == "\ufffd"
     assert any(w.startswith("[W105]") and "title, meta" in w for w in first.meta["warnings"])
     assert isinstance(second, Article)
+
+
+@pytest.mark.parametrize("name", ["big.jsonl", "big.jsonl.gz"])
+def test_jsonl_line_over_the_cap_is_skipped_unread(tmp_path, name):
+    long_line = json.dumps({"text": "y" * 1_300_000})  # cap at max_chars=1000: 16 * 1000 + 1 MiB
+    path = _jsonl(tmp_path, GOOD, long_line, GOOD.replace("five", "six"), name=name)
+    recs = list(read(path, max_chars=1000))
+    assert [getattr(r, "code", "A") for r in recs] == ["A", "E120", "A"]
+    assert recs[1].origin.endswith(":2") and "1,300,013 bytes" in recs[1].reason  # with its newline
+
+
+def test_json_document_over_the_cap_is_refused(tmp_path, monkeypatch):
+    from detente.ingest import jsonl
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    assert [r.code for r in read(deep)] == ["E101"]
+    monkeypatch.setattr(jsonl, "JSON_MAX_BYTES", 1000)
+    path = tmp_path / "big.json.gz"
+    path.write_bytes(gzip.compress(json.dumps([{"text": "z" * 600}, {"text": "z" * 600}]).encode()))
+    (rec,) = read(path)
+    assert rec.code == "E120" and "JSON document" in rec.reason
 
 
 def test_impossible_utc_offsets_and_nul_are_rejected(tmp_path):

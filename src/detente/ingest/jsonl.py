@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any, BinaryIO, Iterable, Iterator
+import logging
+from typing import Any, BinaryIO, Iterator
 
 from ..schema import Article, Reject
-from .records import Options, from_record, reject, warning_text
-from .sources import Source, read_all
+from .records import JSON_MAX_BYTES, Options, from_record, reject, warning_text
+from .sources import Source, bounded_lines, read_all
 from .text import NotText, decode
 
+log = logging.getLogger("detente.ingest")
 _KINDS = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true/false",
           type(None): "null"}
 
@@ -29,27 +31,38 @@ def _one(value: Any, origin: str, opts: Options, raw: str) -> Article | Reject:
     return from_record(value, origin, opts, raw)
 
 
-def read_jsonl(src: Source, stream: Iterable[bytes], opts: Options) -> Iterator[Article | Reject]:
-    """Yield one Article or Reject per non-blank line of ``stream``."""
+def read_jsonl(src: Source, stream: BinaryIO, opts: Options) -> Iterator[Article | Reject]:
+    """Yield one Article or Reject per non-blank line of ``stream``; whatever one line holds, the next is read."""
     encoding = opts.encoding or "utf-8"
-    loads = json.loads
-    for number, line in enumerate(stream, 1):
+    for number, line in enumerate(bounded_lines(stream, opts.max_record_bytes), 1):
+        origin = f"{src.name}:{number}"
+        if isinstance(line, int):  # over the cap: skipped unread
+            yield reject(origin, "E120", None, what="line", size=f"{line:,}", limit=f"{opts.max_record_bytes:,}",
+                         why="16 per allowed character + 1 MiB")
+            continue
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         if not line.strip():
             continue
-        origin = f"{src.name}:{number}"
         try:
-            text = line.decode(encoding)
-        except UnicodeDecodeError as exc:
-            yield reject(origin, "E104", line, detail=f"not valid {encoding} at byte {exc.start}")
-            continue
-        try:
-            value = loads(text)
-        except ValueError as exc:  # JSONDecodeError, or a lone surrogate / huge number
-            yield reject(origin, "E101", text, detail=str(exc))
-            continue
-        yield _one(value, origin, opts, text)
+            yield _line(line, origin, encoding, opts)
+        except Exception as exc:  # noqa: BLE001 — a bug on one line costs that line, not the rest of the file
+            log.exception("unexpected error on %s", origin)
+            yield reject(origin, "E118", line, path=origin, detail=f"{type(exc).__name__}: {exc}", done=number - 1)
+
+
+def _line(line: bytes, origin: str, encoding: str, opts: Options) -> Article | Reject:
+    try:
+        text = line.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return reject(origin, "E104", line, detail=f"not valid {encoding} at byte {exc.start}")
+    try:
+        value = json.loads(text)
+    except ValueError as exc:  # JSONDecodeError, or a huge number
+        return reject(origin, "E101", text, detail=str(exc))
+    except RecursionError:
+        return reject(origin, "E101", text, detail="nested too deeply")
+    return _one(value, origin, opts, text)
 
 
 def read_json(src: Source, stream: BinaryIO, opts: Options) -> Iterator[Article | Reject]:
@@ -57,7 +70,12 @@ def read_json(src: Source, stream: BinaryIO, opts: Options) -> Iterator[Article 
 
     A ``.json`` file that is really JSON Lines (``Extra data`` after the first value) is read as JSON Lines.
     """
-    data = read_all(stream)
+    data = read_all(stream, JSON_MAX_BYTES)
+    if len(data) > JSON_MAX_BYTES:
+        yield reject(src.name, "E120", data[:2000], what="JSON document", size=f"more than {JSON_MAX_BYTES:,}",
+                     limit=f"{JSON_MAX_BYTES:,}", why="a .json file is read whole; JSON Lines stream, use them for "
+                     "larger collections")
+        return
     try:
         text, fallback = decode(data, opts.encoding)
     except NotText as exc:
@@ -73,6 +91,9 @@ def read_json(src: Source, stream: BinaryIO, opts: Options) -> Iterator[Article 
         return
     except ValueError as exc:
         yield reject(src.name, "E101", text, detail=str(exc))
+        return
+    except RecursionError:
+        yield reject(src.name, "E101", text, detail="nested too deeply")
         return
     notes = [warning_text("W102", encoding=fallback)] if fallback else None
     if isinstance(value, list):
