@@ -163,6 +163,18 @@ def test_ingest_cuts_punctuation_runs_with_a_warning(tmp_path):
     assert any(w.startswith("[W106]") and "19,936" in w for w in art.meta["warnings"])
 
 
+# --- numbers ---------------------------------------------------------------------------------------------------
+def test_digit_runs_never_overflow():
+    from detente.resolve.tolls import find_tolls, parse_count
+
+    for n in (309, 400, 5000):
+        digits = "9" * n
+        assert parse_count(digits) is None and parse_count(f"1{digits}.5") is None
+        assert parse_count(f"5 million {digits}") is None
+        assert find_tolls(f"Gunmen killed {digits} people and wounded {digits}.{digits}.") == []
+    assert parse_count("3,000,000,000").best == 3_000_000_000  # read, then flagged by the schema
+
+
 # --- store -----------------------------------------------------------------------------------------------------
 def test_store_toll_columns_are_64_bit(store):
     coded = pakistan()
@@ -220,3 +232,31 @@ def test_run_keeps_an_article_the_store_refuses_as_a_reject(store):
     again = RunStats()
     list(code_stream([good[0].article, bad.article], coder=_Canned([*good, bad]), store=store, stats=again))
     assert again.skipped == 1 and again.reject_codes == {"E208": 1}
+
+
+@pytest.mark.model
+def test_poison_records_do_not_stop_code_db(tmp_path):
+    from typer.testing import CliRunner
+
+    from detente.cli import _register, app
+    from detente.store import open_store
+
+    _register()
+    path = _jsonl(tmp_path,
+                  json.dumps({"text": "Gunmen killed 3,000,000,000 people in Quetta on Monday.",
+                              "date": "2024-01-19"}),
+                  '{"text": "Gunmen attacked a police post in Quetta.", "title": "x\\udc00y", "date": "2024-01-19"}',
+                  '{"text": "lone \\ud800 surrogate", "date": "2024-01-19"}',
+                  json.dumps({"text": "Gunmen killed " + "9" * 400 + " people in Quetta.", "date": "2024-01-19"}),
+                  json.dumps({"text": "Troops attacked the town on 9999-12-31.", "date": "2024-01-19"}),
+                  GOOD)
+    db = tmp_path / "x.duckdb"
+    res = CliRunner().invoke(app, ["code", str(path), "--db", str(db), "--format", "none", "--quiet"])
+    assert res.exit_code == 1, res.output  # finished, with one reject (the surrogate in the text)
+    with open_store(str(db), read_only=True) as st:
+        assert len(st.articles()) == 5 and [r.code for r in st.rejects()] == ["E104"]
+        events = st.events()
+        flags = [f[:6] for e in events for f in e.flags]
+        assert "[W501]" in flags and "[W502]" in flags
+        assert all(e.date is None or e.date.year == 2024 for e in events)
+        assert all(not (e.toll and e.toll.killed) or e.toll.killed.best <= TOLL_MAX for e in events)
