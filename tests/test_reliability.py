@@ -148,6 +148,64 @@ def test_json_document_over_the_cap_is_refused(tmp_path, monkeypatch):
     assert rec.code == "E120" and "JSON document" in rec.reason
 
 
+def test_a_bug_on_one_record_costs_only_that_record(tmp_path, monkeypatch):
+    from detente.ingest import feed, jsonl
+
+    real_one, real_text = jsonl._one, feed._entry_text
+
+    def one(value, origin, opts, raw):
+        if "boom" in value.get("text", ""):
+            raise KeyError("boom")
+        return real_one(value, origin, opts, raw)
+
+    def entry_text(entry):
+        if "boom" in (entry.get("title") or ""):
+            raise KeyError("boom")
+        return real_text(entry)
+
+    monkeypatch.setattr(jsonl, "_one", one)
+    monkeypatch.setattr(feed, "_entry_text", entry_text)
+    path = _jsonl(tmp_path, GOOD, json.dumps({"text": "boom"}), GOOD.replace("five", "six"))
+    assert [c for _, c in _outcomes(path)] == ["Police arrested five men in Lahore.", "E121",
+                                              "Police arrested six men in Lahore."]
+    rss = tmp_path / "f.rss"
+    rss.write_text("<rss version='2.0'><channel><title>T</title>"
+                   + "".join(f"<item><title>{t}</title><description>Troops withdrew from {t}.</description></item>"
+                             for t in ("Gaza", "boom", "Jenin"))
+                   + "</channel></rss>")
+    assert [c for _, c in _outcomes(rss)] == ["Troops withdrew from Gaza.", "E121", "Troops withdrew from Jenin."]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_jsonl_with_a_utf16_or_utf32_bom_is_read(tmp_path, encoding):
+    lines = [GOOD, json.dumps({"text": "Troops withdrew from Gaza — café.", "date": "2024-01-19"},
+                              ensure_ascii=False)]
+    for name in ("in.jsonl", "in.json"):
+        path = tmp_path / name
+        path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+        assert _outcomes(path) == [("A", "Police arrested five men in Lahore."),
+                                   ("A", "Troops withdrew from Gaza — café.")]
+
+
+def test_csv_unbalanced_quote_is_a_reject_not_a_merged_row(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text('text,date\nPolice arrested five men.,2024-01-19\n"Troops withdrew,2024-01-19\n'
+                    "Rebels attacked the town.,2024-01-19\n")
+    recs = list(read(path))
+    assert [getattr(r, "code", "A") for r in recs] == ["A", "E116"]
+    assert "unbalanced quote" in recs[1].reason and recs[1].origin.endswith(":3")
+    ok = tmp_path / "ok.csv"  # a quoted text over several lines, with every field, is fine
+    ok.write_text('text,date\n"Troops withdrew.\n\nThey left at dawn.",2024-01-19\n')
+    assert [r.text for r in read(ok)] == ["Troops withdrew.\n\nThey left at dawn."]
+
+
+def test_csv_field_over_the_cap_costs_only_its_row(tmp_path):
+    path = tmp_path / "in.csv.gz"
+    path.write_bytes(gzip.compress(("text,date\n" + "y" * 1_100_000 + ",2024-01-19\n"
+                                    "Police arrested five men.,2024-01-19\n").encode()))
+    assert _outcomes(path, max_chars=1000) == [("R", "E120"), ("A", "Police arrested five men.")]
+
+
 def test_impossible_utc_offsets_and_nul_are_rejected(tmp_path):
     path = _jsonl(tmp_path,
                   json.dumps({"text": "a", "date": "2024-01-19T10:00:00+25:00"}),

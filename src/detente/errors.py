@@ -36,6 +36,8 @@ MESSAGES: dict[str, str] = {
     "E119": "Unknown text encoding {encoding!r}. Use a Python codec name such as utf-8, latin-1 or cp1252.",
     "E120": "The {what} has {size} bytes, over the limit of {limit} bytes ({why}); it was skipped without being "
             "read whole. Split it, or raise max_chars (the limit grows with it).",
+    "E121": "Unexpected error on this record ({detail}); it is kept as a reject and the records after it are "
+            "read. Please report it with the record.",
     "W101": "No publication date: relative dates in this article stay unresolved. Give a date field or --published.",
     "W102": "The bytes are not UTF-8; decoded as {encoding}. Pass encoding=... to be sure.",
     "W103": "The feed {path} is not well-formed ({detail}); entries that could be read were kept.",

@@ -37,6 +37,10 @@ RUN_MAX = 64  # a run of punctuation / symbols longer than this is cut to this l
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no database (or UTF-8) can hold them
 _RUNS = re.compile(rf"(?:[^\w\s]|_){{{RUN_MAX + 1},}}")
+# Bytes that may belong to such a run -> "." (ASCII punctuation and symbols, "_", every non-ASCII byte), others
+# -> " ": a run can only be where the UTF-8 bytes show RUN_MAX + 1 dots in a row, a test at C speed.
+_MARK = bytes(0x2E if (b >= 0x80 or not (chr(b).isalnum() or chr(b).isspace())) else 0x20 for b in range(256))
+_SEED = b"." * (RUN_MAX + 1)
 
 
 def clean_str(value: str) -> str:
@@ -50,20 +54,31 @@ def clean_str(value: str) -> str:
     return _UNSTORABLE.sub("\ufffd", value)
 
 
+def has_unstorable(value: Any) -> bool:
+    """True when a string anywhere in a JSON-like value (keys too) holds NUL or a lone surrogate."""
+    todo = [value]
+    while todo:  # a loop, not recursion: this runs on every record's fields
+        v = todo.pop()
+        if isinstance(v, str):
+            if ("\x00" in v or not v.isascii()) and _UNSTORABLE.search(v):
+                return True
+        elif isinstance(v, dict):
+            todo += v
+            todo += v.values()
+        elif isinstance(v, (list, tuple)):
+            todo += v
+    return False
+
+
 def clean_value(value: Any) -> Any:
-    """:func:`clean_str` applied to every string (keys too) of a JSON-like value; ``value`` itself (the same
-    object) when nothing needed cleaning."""
+    """:func:`clean_str` applied to every string (keys too) of a JSON-like value; ``value`` itself when clean."""
+    if not has_unstorable(value):
+        return value
     if isinstance(value, str):
         return clean_str(value)
     if isinstance(value, dict):
-        items = [(clean_value(k), clean_value(v)) for k, v in value.items()]
-        if all(a is k and b is v for (a, b), (k, v) in zip(items, value.items())):
-            return value
-        return dict(items)
-    if isinstance(value, (list, tuple)):
-        out = [clean_value(v) for v in value]
-        return value if all(a is b for a, b in zip(out, value)) else type(value)(out)
-    return value
+        return {clean_value(k): clean_value(v) for k, v in value.items()}
+    return [clean_value(v) for v in value]
 
 
 def unstorable(value: str) -> str | None:
@@ -85,7 +100,7 @@ def normalise_runs(text: str) -> str:
     >>> normalise_runs("a " + "_" * 1000 + " b") == "a " + "_" * RUN_MAX + " b"
     True
     """
-    if len(text) <= RUN_MAX:
+    if len(text) <= RUN_MAX or _SEED not in text.encode("utf-8", "surrogatepass").translate(_MARK):
         return text
     return _RUNS.sub(lambda m: m.group()[:RUN_MAX], text)
 

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from typing import Any, BinaryIO, Iterator
 
 from ..schema import Article, Reject
-from .records import JSON_MAX_BYTES, Options, from_record, reject, warning_text
+from .records import JSON_MAX_BYTES, Options, from_record, isolated, reject, warning_text
 from .sources import Source, bounded_lines, read_all
-from .text import NotText, decode
+from .text import NotText, bom_encoding, decode
 
-log = logging.getLogger("detente.ingest")
 _KINDS = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true/false",
           type(None): "null"}
 
@@ -31,9 +29,34 @@ def _one(value: Any, origin: str, opts: Options, raw: str) -> Article | Reject:
     return from_record(value, origin, opts, raw)
 
 
-def read_jsonl(src: Source, stream: BinaryIO, opts: Options) -> Iterator[Article | Reject]:
+class _Recoded(io.RawIOBase):
+    """A UTF-16/32 stream (it has a BOM) as UTF-8 bytes, so that lines split on ``\\n`` as usual. Undecodable
+    bytes pass through as they were (surrogateescape), so only their line is rejected (E104)."""
+
+    def __init__(self, stream: BinaryIO, encoding: str) -> None:
+        self._text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
+        self._buf = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while not self._buf:
+            chunk = self._text.read(16384)
+            if not chunk:
+                return 0
+            self._buf = chunk.encode("utf-8", "surrogateescape")
+        n = min(len(buffer), len(self._buf))
+        buffer[:n], self._buf = self._buf[:n], self._buf[n:]
+        return n
+
+
+def read_jsonl(src: Source, stream: BinaryIO, opts: Options, head: bytes = b"") -> Iterator[Article | Reject]:
     """Yield one Article or Reject per non-blank line of ``stream``; whatever one line holds, the next is read."""
     encoding = opts.encoding or "utf-8"
+    bom = bom_encoding(head)
+    if bom in ("utf-16", "utf-32"):
+        stream, encoding = io.BufferedReader(_Recoded(stream, bom)), "utf-8"
     for number, line in enumerate(bounded_lines(stream, opts.max_record_bytes), 1):
         origin = f"{src.name}:{number}"
         if isinstance(line, int):  # over the cap: skipped unread
@@ -44,11 +67,7 @@ def read_jsonl(src: Source, stream: BinaryIO, opts: Options) -> Iterator[Article
             line = line[3:]
         if not line.strip():
             continue
-        try:
-            yield _line(line, origin, encoding, opts)
-        except Exception as exc:  # noqa: BLE001 — a bug on one line costs that line, not the rest of the file
-            log.exception("unexpected error on %s", origin)
-            yield reject(origin, "E118", line, path=origin, detail=f"{type(exc).__name__}: {exc}", done=number - 1)
+        yield isolated(origin, line, lambda: _line(line, origin, encoding, opts))
 
 
 def _line(line: bytes, origin: str, encoding: str, opts: Options) -> Article | Reject:
@@ -85,7 +104,7 @@ def read_json(src: Source, stream: BinaryIO, opts: Options) -> Iterator[Article 
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":
-            yield from read_jsonl(src, io.BytesIO(data), opts)
+            yield from read_jsonl(src, io.BytesIO(data), opts, data[:4])
         else:
             yield reject(src.name, "E101", text, detail=str(exc))
         return

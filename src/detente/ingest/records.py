@@ -14,10 +14,10 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..errors import MESSAGES
-from ..schema import RUN_MAX, Article, Reject, clean_value, normalise_runs, unstorable
+from ..schema import RUN_MAX, Article, Reject, has_unstorable, normalise_runs, unstorable
 from .dates import parse_date
 from .text import looks_binary, normalise_newlines
 
@@ -64,6 +64,16 @@ def reject(origin: str, code: str, raw: str | bytes | None = None, **fields: Any
     if raw is not None:
         raw = _SURROGATES.sub("\ufffd", raw[:RAW_LIMIT])
     return Reject(origin=origin, code=code, reason=message(code, **fields), raw=raw)
+
+
+def isolated(origin: str, raw: str | bytes | None, make: Callable[[], Article | Reject]) -> Article | Reject:
+    """``make()``, or an E121 Reject for this record alone when it fails unexpectedly (a bug must cost one
+    record, not the rest of its file)."""
+    try:
+        return make()
+    except Exception as exc:  # noqa: BLE001
+        log.exception("unexpected error on %s", origin)
+        return reject(origin, "E121", raw, detail=f"{type(exc).__name__}: {exc}")
 
 
 @dataclass(frozen=True)
@@ -158,12 +168,9 @@ def build(
     meta = dict(meta or {})
     notes = list(warnings or [])
     fields = {"title": title, "source": source, "url": url, "language": language, "meta": meta}
-    cleaned = clean_value(fields)
-    if cleaned is not fields:  # NUL / lone surrogates outside the text: replaced (U+FFFD), not fatal
-        changed = [k for k in fields if cleaned[k] is not fields[k]]
-        notes.append(warning_text("W105", fields=", ".join(changed)))
-        title, source, url, language, meta = (cleaned[k] for k in fields)
-    text = normalise_runs(checked)
+    if has_unstorable(fields):  # NUL / lone surrogates outside the text: replaced (U+FFFD) by the schema
+        notes.append(warning_text("W105", fields=", ".join(k for k, v in fields.items() if has_unstorable(v))))
+    text = normalise_runs(checked)  # the schema would cut the runs too, but silently
     if len(text) != len(checked):
         notes.append(warning_text("W106", limit=RUN_MAX, removed=f"{len(checked) - len(text):,}"))
     if when is None:
