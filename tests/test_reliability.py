@@ -318,3 +318,62 @@ def test_poison_records_do_not_stop_code_db(tmp_path):
         assert "[W501]" in flags and "[W502]" in flags
         assert all(e.date is None or e.date.year == 2024 for e in events)
         assert all(not (e.toll and e.toll.killed) or e.toll.killed.best <= TOLL_MAX for e in events)
+
+
+# --- command line: failing store, closed pipe ------------------------------------------------------------------
+def _many_articles(n: int) -> list[CodedArticle]:
+    out = []
+    for i in range(n):
+        for c in (pakistan(), kenya(), diplomacy()):
+            c.article.id += str(i)
+            for e in c.events:
+                e.id += str(i)
+                e.article_id = c.article.id
+            out.append(c)
+    return out
+
+
+def _cli(*args: str, **kw):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", "from detente.cli import main; main()", *args],
+                          capture_output=True, **kw)
+
+
+def test_a_corrupt_store_is_a_plain_error_not_a_traceback(tmp_path):
+    from detente.store import open_store
+
+    db = tmp_path / "x.duckdb"
+    with open_store(db) as st:
+        st.write_many(_many_articles(300))
+    size = db.stat().st_size
+    with db.open("r+b") as fh:  # damage blocks past the header, as a bad disk would
+        for off in range(size // 3, size, 4096 * 7):
+            fh.seek(off)
+            fh.write(b"\xa5" * 512)
+    with pytest.raises(DetenteError) as err:
+        with open_store(db, read_only=True) as st:
+            st.stats()
+    assert err.value.code == "E213"
+    res = _cli("stats", "--db", str(db))
+    assert res.returncode == 2 and b"E213" in res.stderr and b"Traceback" not in res.stderr
+
+
+def test_a_closed_pipe_ends_quietly_with_status_0(tmp_path):
+    import subprocess
+    import sys
+
+    from detente.store import open_store
+
+    db = tmp_path / "x.duckdb"
+    with open_store(db) as st:
+        st.write_many(_many_articles(300))
+    for args in (["events", "--db", str(db), "--format", "jsonl"], ["export", "-", "--format", "csv", "--db", str(db)]):
+        proc = subprocess.Popen([sys.executable, "-c", "from detente.cli import main; main()", *args],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout.read(100)  # `| head -c 100`
+        proc.stdout.close()
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr
+        assert b"Traceback" not in stderr and b"Broken pipe" not in stderr

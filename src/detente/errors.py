@@ -66,8 +66,9 @@ MESSAGES: dict[str, str] = {
     "E211": "Export mapping {path} is invalid ({detail}). Reinstall detente or fix the file.",
     "E212": "A stored record could not be read ({table} {id}: {detail}). The row may predate a schema change; "
             "re-code its article.",
-    "E213": "The store {target} could not be written ({detail}): the disk may be full or the database gone. "
-            "Free space or check the server, then run the same command again: what was committed is kept.",
+    "E213": "The store {target} failed ({detail}): the disk may be full, the file damaged or the database server "
+            "gone. Free space or check the server and run the same command again (what was committed is kept); "
+            "restore a damaged DuckDB file from a backup, or code into a new --db.",
     # --- actors (E3xx) -----------------------------------------------------------------------------------------
     "E301": "Actor knowledge-base file {path} could not be read ({detail}). "
             "Check the path given to --actors / extra_paths.",

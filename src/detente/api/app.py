@@ -32,7 +32,7 @@ from .service import Service, marks_for
 STATUS = {
     **dict.fromkeys(("E206", "E600", "E704", "E705"), 422),
     "E903": 409,
-    **dict.fromkeys(("E200", "E201", "E202", "E203", "E204", "E205", "E902", "E905"), 503),
+    **dict.fromkeys(("E200", "E201", "E202", "E203", "E204", "E205", "E213", "E902", "E905"), 503),
 }
 
 COUNTRIES = r"^[A-Za-z]{3}(,[A-Za-z]{3})*$"

@@ -145,6 +145,12 @@ class Store:
         """True when ``exc`` is the store failing (disk full, connection lost), not one record it cannot take."""
         return isinstance(exc, (OSError, MemoryError))
 
+    def _raise_failure(self, exc: BaseException) -> None:
+        """Raise E213 (in plain words, no traceback) when ``exc`` is the store failing; else return."""
+        if self._store_failure(exc):
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise DetenteError("E213", target=self._name(), detail=f"{type(exc).__name__}: {first}") from exc
+
     def _json(self, value: Any) -> Any:
         """A value for a JSON column; ``value`` is a JSON text."""
         return value
@@ -196,6 +202,8 @@ class Store:
         """The highest migration applied to this database (0 when none)."""
         try:
             rows = self._fetchall("SELECT max(version) FROM schema_migrations")
+        except DetenteError:  # the store failing (E213), not a missing table
+            raise
         except Exception:  # table missing: a fresh database (or not a detente store)
             return 0
         return int(rows[0][0] or 0)
@@ -263,9 +271,8 @@ class Store:
         except DetenteError:
             raise
         except Exception as exc:
+            self._raise_failure(exc)
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""  # not the SQL echo that follows
-            if self._store_failure(exc):
-                raise DetenteError("E213", target=self._name(), detail=f"{type(exc).__name__}: {first}") from exc
             raise DetenteError("E208", article_id=art.id, detail=f"{type(exc).__name__}: {first}") from exc
         return True
 
