@@ -377,3 +377,25 @@ def test_a_closed_pipe_ends_quietly_with_status_0(tmp_path):
         _, stderr = proc.communicate(timeout=120)
         assert proc.returncode == 0, stderr
         assert b"Traceback" not in stderr and b"Broken pipe" not in stderr
+
+
+def test_api_code_refuses_unstorable_text_in_plain_words(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from detente.api.app import create_app
+    from detente.store import open_store
+
+    class Echo:  # a coder that codes nothing: the article's path through the API is what is tested
+        def code(self, article):
+            return CodedArticle(article=article)
+
+    with open_store(str(tmp_path / "w.duckdb")) as st, TestClient(create_app(st, coder=Echo())) as c:
+        for body in ({"text": "NUL \u0000 here", "store": True},
+                     {"text": "x", "published": "2024-01-19T10:00:00+15:00", "store": True}):
+            resp = c.post("/api/code", json=body)
+            assert resp.status_code == 422, resp.text
+            assert "INSERT" not in resp.text and "Traceback" not in resp.text
+        resp = c.post("/api/code", content=b'{"text": "Troops withdrew.", "title": "a\\ud800b", "store": true}',
+                      headers={"content-type": "application/json"})  # a JSON escape: the only way to send one
+        assert resp.status_code == 200 and resp.json()["stored"] is True
+        assert st.articles()[0].title == "a\ufffdb"
