@@ -168,6 +168,10 @@ def test_a_bug_on_one_record_costs_only_that_record(tmp_path, monkeypatch):
     path = _jsonl(tmp_path, GOOD, json.dumps({"text": "boom"}), GOOD.replace("five", "six"))
     assert [c for _, c in _outcomes(path)] == ["Police arrested five men in Lahore.", "E121",
                                               "Police arrested six men in Lahore."]
+    doc = tmp_path / "in.json"
+    doc.write_text(json.dumps([json.loads(GOOD), {"text": "boom"}, json.loads(GOOD)]))
+    assert [c for _, c in _outcomes(doc)] == ["Police arrested five men in Lahore.", "E121",
+                                             "Police arrested five men in Lahore."]
     rss = tmp_path / "f.rss"
     rss.write_text("<rss version='2.0'><channel><title>T</title>"
                    + "".join(f"<item><title>{t}</title><description>Troops withdrew from {t}.</description></item>"

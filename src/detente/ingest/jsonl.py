@@ -84,6 +84,13 @@ def _line(line: bytes, origin: str, encoding: str, opts: Options) -> Article | R
     return _one(value, origin, opts, text)
 
 
+def _item(item: Any, origin: str, opts: Options, notes: list[str] | None) -> Article | Reject:
+    raw = json.dumps(item, ensure_ascii=False)[:2000]
+    if notes and isinstance(item, dict):
+        return from_record(item, origin, opts, raw, warnings=list(notes))
+    return _one(item, origin, opts, raw)
+
+
 def read_json(src: Source, stream: BinaryIO, opts: Options) -> Iterator[Article | Reject]:
     """A whole JSON document: a list (items ``path#item1`` …) or one object (``path``).
 
@@ -118,11 +125,7 @@ def read_json(src: Source, stream: BinaryIO, opts: Options) -> Iterator[Article 
     if isinstance(value, list):
         for index, item in enumerate(value, 1):
             origin = f"{src.name}#item{index}"
-            raw = json.dumps(item, ensure_ascii=False)[:2000]
-            if notes and isinstance(item, dict):
-                yield from_record(item, origin, opts, raw, warnings=list(notes))
-            else:
-                yield _one(item, origin, opts, raw)
+            yield isolated(origin, None, lambda: _item(item, origin, opts, notes))
     elif isinstance(value, dict):
         yield from_record(value, src.name, opts, text[:2000], warnings=notes)
     else:
