@@ -62,6 +62,19 @@ def code_safely(coder, articles: list[Article], *, batch_size: int = 32) -> tupl
     return done, failed
 
 
+def store_coded(done: list[CodedArticle], store, stats: RunStats,
+                on_reject: Callable[[Reject], None] | None = None) -> list[CodedArticle]:
+    """Write a batch (one transaction when it can); an article the store refuses (E208) is kept as a Reject
+    instead and the rest is written. Returns the articles that were stored (or were already)."""
+    unstored: dict[str, Reject] = {}
+    store.write_many(done, on_error=lambda c, err: unstored.setdefault(c.article.id, _reject(c.article, err)))
+    for rej in unstored.values():
+        keep_reject(rej, store, stats)
+        if on_reject:
+            on_reject(rej)
+    return [c for c in done if c.article.id not in unstored]
+
+
 def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch_size: int = 32,
                 on_reject: Callable[[Reject], None] | None = None,
                 on_progress: Callable[[Article], None] | None = None,
@@ -94,13 +107,7 @@ def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch
             if on_reject:
                 on_reject(rej)
         if store is not None and done:
-            unstored: dict[str, Reject] = {}  # an article the store refuses (E208) is kept as a reject instead
-            store.write_many(done, on_error=lambda c, err: unstored.setdefault(c.article.id, _reject(c.article, err)))
-            for rej in unstored.values():  # one transaction per batch: no half article survives an interruption
-                keep_reject(rej, store, stats)
-                if on_reject:
-                    on_reject(rej)
-            done = [c for c in done if c.article.id not in unstored]
+            done = store_coded(done, store, stats, on_reject)
         for coded in done:
             stats.coded += 1
             stats.events += len(coded.events)
