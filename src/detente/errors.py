@@ -34,10 +34,18 @@ MESSAGES: dict[str, str] = {
     "E117": "The default publication date {value!r} is not a date detente can read. Use ISO 8601, e.g. 2024-01-19.",
     "E118": "Unexpected error while reading {path} ({detail}); {done} records were read before it. Please report it.",
     "E119": "Unknown text encoding {encoding!r}. Use a Python codec name such as utf-8, latin-1 or cp1252.",
+    "E120": "The {what} has {size} bytes, over the limit of {limit} bytes ({why}); it was skipped without being "
+            "read whole. Split it, or raise max_chars (the limit grows with it).",
+    "E121": "Unexpected error on this record ({detail}); it is kept as a reject and the records after it are "
+            "read. Please report it with the record.",
     "W101": "No publication date: relative dates in this article stay unresolved. Give a date field or --published.",
     "W102": "The bytes are not UTF-8; decoded as {encoding}. Pass encoding=... to be sure.",
     "W103": "The feed {path} is not well-formed ({detail}); entries that could be read were kept.",
     "W104": "The feed {path} has no entries.",
+    "W105": "The record's {fields} held NUL characters or lone surrogates, which cannot be stored; they were "
+            "replaced by U+FFFD.",
+    "W106": "Runs of more than {limit} punctuation or symbol characters were cut to {limit} ({removed} characters "
+            "removed): such runs carry no news and would make tokenizing slow.",
     # --- store (E2xx) ------------------------------------------------------------------------------------------
     "E200": "Cannot open the store {target} ({detail}). Check the path or DSN, or pass --db / set DETENTE_DB.",
     "E201": "The DuckDB file {path} is in use by another process ({detail}). DuckDB allows one writer at a time: "
@@ -58,6 +66,9 @@ MESSAGES: dict[str, str] = {
     "E211": "Export mapping {path} is invalid ({detail}). Reinstall detente or fix the file.",
     "E212": "A stored record could not be read ({table} {id}: {detail}). The row may predate a schema change; "
             "re-code its article.",
+    "E213": "The store {target} failed ({detail}): the disk may be full, the file damaged or the database server "
+            "gone. Free space or check the server and run the same command again (what was committed is kept); "
+            "restore a damaged DuckDB file from a backup, or code into a new --db.",
     # --- actors (E3xx) -----------------------------------------------------------------------------------------
     "E301": "Actor knowledge-base file {path} could not be read ({detail}). "
             "Check the path given to --actors / extra_paths.",
@@ -80,6 +91,10 @@ MESSAGES: dict[str, str] = {
     "E502": "Unknown tense {tense!r}. Use None, 'past', 'present' or 'future'.",
     "E503": "Text for toll extraction must be a string, got {got}. Pass the sentence text.",
     "E504": "{path}: gold record {rid} has no usable document date ({detail}); it is skipped. Check doc_date.",
+    "W501": "The {kind} count {value} is outside the plausible range 0 to {limit} for one report; it was taken out "
+            "of the toll (so of every sum). The evidence sentence still shows the number.",
+    "W502": "The event date {date} is {detail}; the date was cleared (the event is kept, undated; date_text keeps "
+            "what the text said).",
     # --- detect / coder (E6xx) ---------------------------------------------------------------------------------
     "E600": "Unknown PLOVER event type {value!r}. Allowed: {allowed}.",
     "E601": "Unknown mode {value!r} for {event_type}. Allowed modes of {event_type}: {allowed}.",

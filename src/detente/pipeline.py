@@ -40,6 +40,12 @@ def keep_reject(rec: Reject, store, stats: RunStats) -> None:
         store.write_reject(rec)
 
 
+def _reject(art: Article, err: DetenteError) -> Reject:
+    """The article as a Reject with the error's code and plain-words reason (no ``[code]`` prefix)."""
+    reason = str(err).removeprefix(f"[{err.code}] ")
+    return Reject(origin=art.origin or art.id, code=err.code, reason=reason, raw=art.text[:2000])
+
+
 def code_safely(coder, articles: list[Article], *, batch_size: int = 32) -> tuple[list[CodedArticle], list[Reject]]:
     """Code a batch; if the batch fails, code its articles one by one so that one article that breaks the coder
     costs only itself — it becomes a Reject (E610) with the error, and the run goes on."""
@@ -52,10 +58,21 @@ def code_safely(coder, articles: list[Article], *, batch_size: int = 32) -> tupl
         try:
             done.append(coder.code(art))
         except Exception as exc:  # noqa: BLE001
-            failed.append(Reject(origin=art.origin or art.id, code="E610",
-                                 reason=str(DetenteError("E610", detail=f"{type(exc).__name__}: {exc}")),
-                                 raw=art.text[:2000]))
+            failed.append(_reject(art, DetenteError("E610", detail=f"{type(exc).__name__}: {exc}")))
     return done, failed
+
+
+def store_coded(done: list[CodedArticle], store, stats: RunStats,
+                on_reject: Callable[[Reject], None] | None = None) -> list[CodedArticle]:
+    """Write a batch (one transaction when it can); an article the store refuses (E208) is kept as a Reject
+    instead and the rest is written. Returns the articles that were stored (or were already)."""
+    unstored: dict[str, Reject] = {}
+    store.write_many(done, on_error=lambda c, err: unstored.setdefault(c.article.id, _reject(c.article, err)))
+    for rej in unstored.values():
+        keep_reject(rej, store, stats)
+        if on_reject:
+            on_reject(rej)
+    return [c for c in done if c.article.id not in unstored]
 
 
 def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch_size: int = 32,
@@ -90,7 +107,7 @@ def code_stream(records: Iterable[Article | Reject], *, coder, store=None, batch
             if on_reject:
                 on_reject(rej)
         if store is not None and done:
-            store.write_many(done)  # one transaction per batch: no half article survives an interruption
+            done = store_coded(done, store, stats, on_reject)
         for coded in done:
             stats.coded += 1
             stats.events += len(coded.events)

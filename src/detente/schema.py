@@ -15,12 +15,110 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .errors import MESSAGES
 
 SCHEMA_VERSION = 1
+
+# --- plausibility limits (docs/schema.md "Limits"; reasons in docs/decisions.md) -------------------------------
+TOLL_MAX = 10_000_000  # a count of killed / injured / arrested above this in one report is flagged and dropped
+DATE_MAX_AHEAD_DAYS = 1  # an asserted (past) event dated more than this after publication is flagged
+FUTURE_MAX_AHEAD_DAYS = 3660  # a future / hypothetical event: up to ten years after publication
+DATE_MAX_BEHIND_DAYS = 36525  # any event dated more than a hundred years before publication is flagged
+MIN_YEAR, MAX_YEAR = 1800, 2200  # event and publication years when there is nothing to compare with
+UTC_OFFSET_MIN = dt.timedelta(hours=-12)  # the zones in use on Earth run from UTC-12:00 ...
+UTC_OFFSET_MAX = dt.timedelta(hours=14)  # ... to UTC+14:00
+RUN_MAX = 64  # a run of punctuation / symbols longer than this is cut to this length (see normalise_runs)
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no database (or UTF-8) can hold them
+_RUNS = re.compile(rf"(?:[^\w\s]|_){{{RUN_MAX + 1},}}")
+# Bytes that may belong to such a run -> "." (ASCII punctuation and symbols, "_", every non-ASCII byte), others
+# -> " ": a run can only be where the UTF-8 bytes show RUN_MAX + 1 dots in a row, a test at C speed.
+_MARK = bytes(0x2E if (b >= 0x80 or not (chr(b).isalnum() or chr(b).isspace())) else 0x20 for b in range(256))
+_SEED = b"." * (RUN_MAX + 1)
+
+
+def clean_str(value: str) -> str:
+    """``value`` with NUL characters and lone surrogates replaced by U+FFFD (same length, so offsets hold).
+
+    >>> clean_str("a\\x00b\\ud800c")
+    'a\ufffdb\ufffdc'
+    """
+    if (value.isascii() and "\x00" not in value) or not _UNSTORABLE.search(value):
+        return value
+    return _UNSTORABLE.sub("\ufffd", value)
+
+
+def has_unstorable(value: Any) -> bool:
+    """True when a string anywhere in a JSON-like value (keys too) holds NUL or a lone surrogate."""
+    todo = [value]
+    while todo:  # a loop, not recursion: this runs on every record's fields
+        v = todo.pop()
+        if isinstance(v, str):
+            if ("\x00" in v or not v.isascii()) and _UNSTORABLE.search(v):
+                return True
+        elif isinstance(v, dict):
+            todo += v
+            todo += v.values()
+        elif isinstance(v, (list, tuple)):
+            todo += v
+    return False
+
+
+def clean_value(value: Any) -> Any:
+    """:func:`clean_str` applied to every string (keys too) of a JSON-like value; ``value`` itself when clean."""
+    if not has_unstorable(value):
+        return value
+    if isinstance(value, str):
+        return clean_str(value)
+    if isinstance(value, dict):
+        return {clean_value(k): clean_value(v) for k, v in value.items()}
+    return [clean_value(v) for v in value]
+
+
+def unstorable(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text (a NUL character, a lone surrogate), or ``None``."""
+    if value.isascii() and "\x00" not in value:
+        return None
+    m = _UNSTORABLE.search(value)
+    if m is None:
+        return None
+    what = "a NUL character" if m.group() == "\x00" else f"a lone surrogate (U+{ord(m.group()):04X})"
+    return f"{what} at character {m.start()}"
+
+
+def normalise_runs(text: str) -> str:
+    """Runs of more than ``RUN_MAX`` punctuation or symbol characters ("____…", "!!!!…", "$$$$…") cut to
+    ``RUN_MAX``. Such runs make spaCy's tokenizer quadratic (20,000 underscores took 32 s) and carry nothing to
+    code; after this the work per character is bounded.
+
+    >>> normalise_runs("a " + "_" * 1000 + " b") == "a " + "_" * RUN_MAX + " b"
+    True
+    """
+    if len(text) <= RUN_MAX or _SEED not in text.encode("utf-8", "surrogatepass").translate(_MARK):
+        return text
+    return _RUNS.sub(lambda m: m.group()[:RUN_MAX], text)
+
+
+def offset_problem(ts: dt.datetime | None) -> str | None:
+    """Why the UTC offset of ``ts`` is impossible (outside UTC-12:00..UTC+14:00), or ``None``."""
+    off = ts.utcoffset() if ts is not None else None
+    if off is None or UTC_OFFSET_MIN <= off <= UTC_OFFSET_MAX:
+        return None
+    return f"UTC offset {off} is outside the zones in use (UTC-12:00 to UTC+14:00)"
+
+
+def _flag(code: str, **fields: Any) -> str:
+    return f"[{code}] " + MESSAGES[code].format(**fields)
+
+
+def _number(n: int) -> str:
+    return str(n) if n.bit_length() < 200 else f"a {int(n.bit_length() * 0.30103) + 1}-digit number"
 
 
 def stable_id(*parts: Any, prefix: str = "", n: int = 16) -> str:
@@ -60,6 +158,32 @@ class Article(_Record):
     origin: str | None = None  # where it was read from, e.g. "feeds/x.jsonl:12"
     meta: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        problem = unstorable(value)
+        if problem:  # ingest turns this into Reject E104 before it gets here
+            raise ValueError(f"the text holds {problem}; it cannot be stored")
+        return normalise_runs(value)
+
+    @field_validator("title", "source", "url", "language", "origin")
+    @classmethod
+    def _clean(cls, value: str | None) -> str | None:
+        return clean_str(value) if value is not None else None
+
+    @field_validator("meta")
+    @classmethod
+    def _clean_meta(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return clean_value(value)
+
+    @field_validator("published")
+    @classmethod
+    def _offset(cls, value: dt.datetime | None) -> dt.datetime | None:
+        problem = offset_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     def model_post_init(self, __context: Any) -> None:
         if not self.id:
             self.id = article_id(self.text, self.source)
@@ -82,6 +206,11 @@ class Reject(_Record):
     reason: str  # plain words
     raw: str | None = None  # the offending record, truncated to 2000 characters
     created: dt.datetime | None = None
+
+    @field_validator("origin", "code", "reason", "raw")
+    @classmethod
+    def _clean(cls, value: str | None) -> str | None:  # a reject must always be storable, whatever it quotes
+        return clean_str(value) if value is not None else None
 
     def model_post_init(self, __context: Any) -> None:
         if not self.id:
@@ -228,6 +357,11 @@ class Event(_Record):
     canonical_id: str | None = None  # the merged event this report belongs to
     episode_id: str | None = None
     responds_to: str | None = None
+    flags: list[str] = Field(default_factory=list)  # values found implausible and taken out (W501 toll, W502 date)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Event:
+        return check_bounds(self)
 
     def model_post_init(self, __context: Any) -> None:
         if not self.id:
@@ -262,6 +396,11 @@ class Incident(_Record):
     evidence: Evidence
     url: str | None = None
     published: dt.date | None = None
+    flags: list[str] = Field(default_factory=list)  # as Event.flags
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Incident:
+        return check_bounds(self)
 
     def model_post_init(self, __context: Any) -> None:
         if not self.id:
@@ -277,6 +416,65 @@ class CodedArticle(_Record):
     places: list[Place] = Field(default_factory=list)  # every toponym resolved in the article
     incidents: list[Incident] = Field(default_factory=list)  # disasters and accidents (not events)
     warnings: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> CodedArticle:
+        """The coder edits events after building them (merging, copying): check every one as it leaves."""
+        for rec in (*self.events, *self.incidents):
+            check_bounds(rec)
+        return self
+
+
+def date_problem(date: dt.date, published: dt.date | None, modality: Any = None) -> str | None:
+    """Why an event ``date`` is implausible next to its article's publication date, or ``None``.
+
+    Window: at most ``DATE_MAX_BEHIND_DAYS`` before publication; after it, at most ``DATE_MAX_AHEAD_DAYS`` for
+    what is reported as having happened, ``FUTURE_MAX_AHEAD_DAYS`` for future / hypothetical events. Without a
+    publication date: years ``MIN_YEAR``..``MAX_YEAR``.
+
+    >>> date_problem(dt.date(9999, 12, 31), dt.date(2024, 1, 19))
+    'more than 1 day after the publication date 2024-01-19 (the window for an asserted event)'
+    >>> date_problem(dt.date(2024, 1, 18), dt.date(2024, 1, 19)) is None
+    True
+    """
+    if published is None:
+        return None if MIN_YEAR <= date.year <= MAX_YEAR else f"outside the years {MIN_YEAR}-{MAX_YEAR}"
+    days = date.toordinal() - published.toordinal()
+    kind = getattr(modality, "value", modality) or "asserted"
+    ahead = FUTURE_MAX_AHEAD_DAYS if kind in ("future", "hypothetical") else DATE_MAX_AHEAD_DAYS
+    if days > ahead:
+        span = "1 day" if ahead == 1 else f"{ahead} days"
+        return f"more than {span} after the publication date {published} (the window for an {kind} event)"
+    if days < -DATE_MAX_BEHIND_DAYS:
+        return f"more than {DATE_MAX_BEHIND_DAYS} days before the publication date {published}"
+    return None
+
+
+_COUNTS = ("killed", "injured", "arrested")
+
+
+def check_bounds(rec: Event | Incident) -> Event | Incident:
+    """Flag and take out implausible values in place (idempotent): a toll count outside 0..``TOLL_MAX`` leaves
+    the toll (W501), a date outside the window of :func:`date_problem` is cleared (W502). The evidence sentence
+    and ``date_text`` keep what the text said; sums and date series never see the value."""
+    toll = rec.toll
+    if toll is not None:
+        for kind in _COUNTS:
+            count = getattr(toll, kind)
+            if count is None:
+                continue
+            bad = [v for v in (count.low, count.best, count.high) if v is not None and not 0 <= v <= TOLL_MAX]
+            if bad:
+                toll = toll.model_copy(update={kind: None})  # a copy: the Toll may be shared with another record
+                rec.toll = toll
+                rec.flags.append(_flag("W501", kind=kind, value=_number(max(bad, key=abs)), limit=f"{TOLL_MAX:,}"))
+    if rec.date is not None:
+        problem = date_problem(rec.date, rec.published, getattr(rec, "modality", None))
+        if problem:
+            rec.flags.append(_flag("W502", date=rec.date.isoformat(), detail=problem))
+            rec.date = None
+            rec.date_precision = None
+    return rec
 
 
 def json_schema() -> dict[str, Any]:

@@ -18,6 +18,7 @@ from fastapi import FastAPI, HTTPException, Path, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 
 from .. import __version__
 from ..errors import DetenteError
@@ -30,9 +31,9 @@ from .service import Service, marks_for
 
 # DetenteError codes -> HTTP status (anything else: 500).
 STATUS = {
-    **dict.fromkeys(("E206", "E600", "E704", "E705"), 422),
+    **dict.fromkeys(("E206", "E208", "E600", "E704", "E705"), 422),
     "E903": 409,
-    **dict.fromkeys(("E200", "E201", "E202", "E203", "E204", "E205", "E902", "E905"), 503),
+    **dict.fromkeys(("E200", "E201", "E202", "E203", "E204", "E205", "E213", "E902", "E905"), 503),
 }
 
 COUNTRIES = r"^[A-Za-z]{3}(,[A-Za-z]{3})*$"
@@ -176,8 +177,12 @@ def create_app(store: Any = None, *, db: str | None = None, coder: Any = None, r
     @app.post("/api/code", response_model=CodeOut, tags=["coding"])
     def code(body: CodeIn) -> CodeOut:
         """Code one article's text into events; stores it too when ``store`` is true and the store is writable."""
-        article = Article(text=body.text, published=body.published, source=body.source, url=body.url,
-                          title=body.title, origin="api")
+        try:
+            article = Article(text=body.text, published=body.published, source=body.source, url=body.url,
+                              title=body.title, origin="api")
+        except ValidationError as exc:  # NUL / lone surrogate in the text, impossible UTC offset: plain words, no echo
+            raise HTTPException(422, detail=[{"loc": ["body", *e["loc"]], "msg": e["msg"]} for e in exc.errors()]) \
+                from None
         coded, stored = svc.code(article, store=body.store)
         return CodeOut(article_id=coded.article.id, stored=stored,
                        events=[EventOut.from_event(e) for e in coded.events], incidents=coded.incidents,

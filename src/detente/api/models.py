@@ -108,6 +108,7 @@ class EventOut(_Out):
     canonical_id: str | None = None
     episode_id: str | None = None
     responds_to: str | None = None
+    flags: list[str] = Field(default_factory=list)  # implausible values taken out: W501 toll, W502 date
 
     @classmethod
     def from_event(cls, ev: Event) -> EventOut:

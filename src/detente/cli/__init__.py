@@ -1,7 +1,8 @@
 """The ``detente`` command: thin typer layers over the library, one module per command group.
 
-Exit status: 0 ok; 1 finished but some input records were rejected (see ``detente stats``); 2 user error
-(bad arguments, unreadable config, missing resource), printed in plain words without a traceback.
+Exit status: 0 ok (also when the reader of standard output went away, as with ``| head``); 1 finished but some
+input records were rejected (see ``detente stats``); 2 user error (bad arguments, unreadable config, missing
+resource, a failing store), printed in plain words without a traceback.
 """
 
 from __future__ import annotations
@@ -46,6 +47,12 @@ def main() -> None:
     _register()
     try:
         app()
+    except SystemExit as exc:
+        # click ends a run whose reader closed the pipe (`detente events | head`) with status 1, having wrapped
+        # stdout to stay quiet; that is no failure
+        if exc.code == 1 and "PacifyFlushWrapper" in type(sys.stdout).__name__:
+            sys.exit(0)
+        raise
     except DetenteError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         sys.exit(2)

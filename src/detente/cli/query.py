@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import sys
 from collections.abc import Iterator
@@ -152,6 +153,8 @@ def export_cmd(
         except DetenteError as exc:
             raise fail(str(exc)) from None
         except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # the reader went away (`| head`): click ends quietly, main() exits 0
             raise fail(f"cannot write {out}: {exc.strerror or exc}") from None
     skipped = f" ({len(events) - n} without an ACLED type or not reported as happened)" if n < len(events) else ""
     err.print(f"wrote {n} {'canonical ' if canonical else ''}events as {name} to "

@@ -40,7 +40,7 @@ MAPPING_KEYS = ("text", "title", "published", "source", "url", "id", "language")
 Reader = Callable[[Source, BinaryIO, Options, bytes], Iterator[Article | Reject]]
 READERS: dict[str, Reader] = {
     "text": lambda src, stream, opts, head: read_text(src, stream, opts),
-    "jsonl": lambda src, stream, opts, head: read_jsonl(src, stream, opts),
+    "jsonl": lambda src, stream, opts, head: read_jsonl(src, stream, opts, head),
     "json": lambda src, stream, opts, head: read_json(src, stream, opts),
     "csv": lambda src, stream, opts, head: read_csv(src, stream, opts, head, ","),
     "tsv": lambda src, stream, opts, head: read_csv(src, stream, opts, head, "\t"),

@@ -25,9 +25,9 @@ from typing import Any
 
 __all__ = ["parse_date", "MIN_YEAR", "MAX_YEAR"]
 
+from ..schema import MAX_YEAR, MIN_YEAR, offset_problem
+
 UTC = dt.timezone.utc
-MIN_YEAR = 1800
-MAX_YEAR = 2200
 
 _RFC2822 = re.compile(r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -54,6 +54,9 @@ def _tzinfos() -> dict[str, int]:
 def _aware(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         value = value.replace(tzinfo=UTC)
+    problem = offset_problem(value)
+    if problem:
+        raise ValueError(problem)
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise ValueError(f"year {value.year} is outside {MIN_YEAR}-{MAX_YEAR}")
     return value
@@ -160,4 +163,7 @@ def _parse_text(text: str) -> dt.datetime:
         raise ValueError(f"cannot read {text!r} as a date ({exc})") from None
     if found is None:
         raise ValueError(f"cannot read {text!r} as a date")
-    return _aware(found)
+    try:
+        return _aware(found)
+    except ValueError as exc:  # an impossible offset or year found by the slower parsers
+        raise ValueError(f"cannot read {text!r} as a date ({exc})") from None

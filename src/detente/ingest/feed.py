@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, Iterator
 
 from ..schema import Article, Reject
 from .htmlpage import MAX_DOCUMENT_BYTES
-from .records import Options, build, message, reject
+from .records import Options, build, isolated, message, reject
 from .sources import Source, read_all
 from .text import bytes_look_binary, html_to_text
 
@@ -67,19 +67,23 @@ def parse_feed(data: bytes, name: str, opts: Options) -> Iterator[Article | Reje
     feed_title = (parsed.get("feed") or {}).get("title") or None
     for index, entry in enumerate(entries, 1):
         origin = f"{name}#entry{index}"
-        text = _entry_text(entry)
-        raw = entry.get("title", "") + "\n" + (entry.get("summary") or "")
-        meta: dict[str, Any] = {}
-        if entry.get("id"):
-            meta["id"] = entry["id"]
-        if entry.get("author"):
-            meta["author"] = entry["author"]
-        tags = [t.get("term") for t in entry.get("tags") or [] if t.get("term")]
-        if tags:
-            meta["tags"] = tags
-        yield build(text=text, origin=origin, opts=opts, raw=raw if text.strip() else raw or None,
-                    title=entry.get("title"), published=_entry_date(entry), source=feed_title,
-                    url=entry.get("link"), language=None, meta=meta)
+        yield isolated(origin, entry.get("title"), lambda: _entry(entry, origin, opts, feed_title))
+
+
+def _entry(entry: Any, origin: str, opts: Options, feed_title: str | None) -> Article | Reject:
+    text = _entry_text(entry)
+    raw = entry.get("title", "") + "\n" + (entry.get("summary") or "")
+    meta: dict[str, Any] = {}
+    if entry.get("id"):
+        meta["id"] = entry["id"]
+    if entry.get("author"):
+        meta["author"] = entry["author"]
+    tags = [t.get("term") for t in entry.get("tags") or [] if t.get("term")]
+    if tags:
+        meta["tags"] = tags
+    return build(text=text, origin=origin, opts=opts, raw=raw if text.strip() else raw or None,
+                 title=entry.get("title"), published=_entry_date(entry), source=feed_title,
+                 url=entry.get("link"), language=None, meta=meta)
 
 
 def read_feed(src: Source, stream: BinaryIO, opts: Options) -> Iterator[Article | Reject]:

@@ -14,16 +14,17 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..errors import MESSAGES
-from ..schema import Article, Reject
+from ..schema import RUN_MAX, Article, Reject, has_unstorable, normalise_runs, unstorable
 from .dates import parse_date
 from .text import looks_binary, normalise_newlines
 
 log = logging.getLogger("detente.ingest")
 
 RAW_LIMIT = 2000  # characters of the offending record kept in Reject.raw
+JSON_MAX_BYTES = 128 * 1024 * 1024  # a whole .json document (decompressed) larger than this is refused (E105)
 META_VALUE_LIMIT = 1000  # longer string values of unrecognised keys are not copied into Article.meta
 _SURROGATES = re.compile("[\udc80-\udcff]")  # bytes that did not decode (surrogateescape)
 
@@ -65,6 +66,16 @@ def reject(origin: str, code: str, raw: str | bytes | None = None, **fields: Any
     return Reject(origin=origin, code=code, reason=message(code, **fields), raw=raw)
 
 
+def isolated(origin: str, raw: str | bytes | None, make: Callable[[], Article | Reject]) -> Article | Reject:
+    """``make()``, or an E121 Reject for this record alone when it fails unexpectedly (a bug must cost one
+    record, not the rest of its file)."""
+    try:
+        return make()
+    except Exception as exc:  # noqa: BLE001
+        log.exception("unexpected error on %s", origin)
+        return reject(origin, "E121", raw, detail=f"{type(exc).__name__}: {exc}")
+
+
 @dataclass(frozen=True)
 class Options:
     """Settings of one ``read()`` call, already checked."""
@@ -77,6 +88,13 @@ class Options:
     encoding: str | None = None
     fmt: str | None = None
     _cache: dict[tuple[str, ...], dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def max_record_bytes(self) -> int:
+        """Cap on one JSONL line / CSV field: 16 bytes per allowed character (a JSON ``\\uXXXX`` escape pair
+        takes 12 for one character) plus 1 MiB for the other fields — 4.2 MB at the default ``max_chars``.
+        Longer records are skipped without being held in memory (E105)."""
+        return 16 * self.max_chars + (1 << 20)
 
     def resolve(self, keys: tuple[str, ...]) -> dict[str, str]:
         """Article field -> the key that holds it in a record with these keys (cached per key set)."""
@@ -108,6 +126,9 @@ def check_text(text: str, origin: str, opts: Options, raw: str | None = None) ->
     if looks_binary(text) or (not text.isascii() and _SURROGATES.search(text)):
         return reject(origin, "E104", raw if raw is not None else text, detail="control characters or bytes "
                       "that are not valid in the file's encoding")
+    problem = unstorable(text)  # NUL, or a lone surrogate from a JSON escape such as "\ud800"
+    if problem:
+        return reject(origin, "E104", raw if raw is not None else text, detail=problem)
     return text
 
 
@@ -146,13 +167,19 @@ def build(
             return reject(origin, "E107", raw if raw is not None else str(published), value=published)
     meta = dict(meta or {})
     notes = list(warnings or [])
+    fields = {"title": title, "source": source, "url": url, "language": language, "meta": meta}
+    if has_unstorable(fields):  # NUL / lone surrogates outside the text: replaced (U+FFFD) by the schema
+        notes.append(warning_text("W105", fields=", ".join(k for k, v in fields.items() if has_unstorable(v))))
+    text = normalise_runs(checked)  # the schema would cut the runs too, but silently
+    if len(text) != len(checked):
+        notes.append(warning_text("W106", limit=RUN_MAX, removed=f"{len(checked) - len(text):,}"))
     if when is None:
         notes.append(warning_text("W101"))
         log.debug("%s: %s", origin, notes[-1])
     if notes:
         meta["warnings"] = notes
     return Article(
-        text=checked, title=_scalar(title), published=when, source=_scalar(source) or opts.source,
+        text=text, title=_scalar(title), published=when, source=_scalar(source) or opts.source,
         url=_scalar(url) or opts.url, language=_scalar(language) or "en", origin=origin, meta=meta,
     )
 

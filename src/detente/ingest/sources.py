@@ -147,6 +147,21 @@ class Source:
 
 
 
+def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | int]:
+    """The lines of ``stream`` (newline kept). A line longer than ``limit`` bytes is read past in 1 MiB steps,
+    never held whole, and comes out as its length (an ``int``) instead of its bytes."""
+    while line := stream.readline(limit + 1):
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        while chunk := stream.readline(1 << 20):
+            size += len(chunk)
+            if chunk.endswith(b"\n"):
+                break
+        yield size
+
+
 def read_all(stream: BinaryIO, limit: int | None = None) -> bytes:
     """All bytes of ``stream``, or at most ``limit + 1`` (so a caller can tell it is over ``limit``)."""
     return stream.read() if limit is None else stream.read(limit + 1)

@@ -14,27 +14,26 @@ import sys
 from typing import BinaryIO, Iterator
 
 from ..schema import Article, Reject
-from .records import Options, from_record, reject, warning_text
+from .records import Options, from_record, isolated, reject, warning_text
 from .sources import Source
 from .text import bom_encoding, detect_encoding
 
 _SURROGATES = re.compile("[\udc80-\udcff]")
-_limit_raised = False
+_FIELD_LIMIT = "field larger than field limit"
 
 
-def _raise_field_limit() -> None:
-    """Articles are long: lift csv's 128 KiB field cap once (it is process-wide)."""
-    global _limit_raised
-    if not _limit_raised:
-        csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-        _limit_raised = True
+def _set_field_limit(limit: int) -> None:
+    """Articles are long: csv's 128 KiB field cap becomes ``Options.max_record_bytes`` (process-wide), which
+    also bounds what an unbalanced quote can pile up in memory."""
+    if csv.field_size_limit() != limit:
+        csv.field_size_limit(min(sys.maxsize, limit))
 
 
 def read_csv(
     src: Source, stream: BinaryIO, opts: Options, head: bytes = b"", delimiter: str = ",",
 ) -> Iterator[Article | Reject]:
     """Yield one Article or Reject per data row."""
-    _raise_field_limit()
+    _set_field_limit(opts.max_record_bytes)
     notes: list[str] = []
     encoding = bom_encoding(head) or opts.encoding
     if encoding is None:
@@ -53,7 +52,12 @@ def read_csv(
         except StopIteration:
             break
         except csv.Error as exc:
-            yield reject(f"{src.name}:{start}", "E116", None, detail=str(exc))
+            if _FIELD_LIMIT in str(exc):
+                yield reject(f"{src.name}:{start}", "E120", None, what="CSV field",
+                             size=f"more than {opts.max_record_bytes:,}", limit=f"{opts.max_record_bytes:,}",
+                             why="16 per allowed character + 1 MiB")
+            else:
+                yield reject(f"{src.name}:{start}", "E116", None, detail=str(exc))
             continue
         if header is None:
             header = [h.lstrip("\ufeff").strip() for h in row]
@@ -65,8 +69,13 @@ def read_csv(
         if len(row) > len(header):
             yield reject(origin, "E116", raw, detail=f"{len(row)} fields under a header of {len(header)}")
             continue
+        if len(row) < len(header) and reader.line_num > start:
+            yield reject(origin, "E116", raw, detail=f"the row runs from line {start} to {reader.line_num} but has "
+                         f"{len(row)} of {len(header)} fields: an unbalanced quote joins the rows after it")
+            continue
         if _SURROGATES.search(raw):
             yield reject(origin, "E104", raw, detail=f"bytes that are not valid {encoding or 'utf-8'}")
             continue
         record = {key: (value if value != "" else None) for key, value in zip(header, row)}
-        yield from_record(record, origin, opts, raw, warnings=list(notes) if notes else None)
+        yield isolated(origin, raw, lambda: from_record(record, origin, opts, raw,
+                                                        warnings=list(notes) if notes else None))

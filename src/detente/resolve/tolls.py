@@ -15,6 +15,7 @@ docs/tolls.md; the number words and vague quantities are data in ``detente/data/
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,7 +24,9 @@ from ..errors import DetenteError
 from ..resources import read_tsv_rows
 from ..schema import Count, Span, Toll
 
-__all__ = ["find_tolls", "parse_count"]
+__all__ = ["find_tolls", "parse_count", "MAX_DIGITS"]
+
+MAX_DIGITS = 15  # a number with more digits is no count (the schema flags anything above TOLL_MAX anyway)
 
 
 def _read_tsv(name: str) -> list[list[str]]:
@@ -112,7 +115,10 @@ def _single_value(s: str, lex: _Lex) -> int | None:
         return None
     head, rest = m[1], m[2]
     if head.replace(",", "").replace(".", "", 1).isdigit():
-        value: float = float(head.replace(",", ""))
+        digits = head.replace(",", "")
+        if len(digits.split(".")[0]) > MAX_DIGITS:
+            return None  # no count of people has that many digits (and float() overflows past 308 of them)
+        value: float = float(digits)
     elif head in lex.numbers:
         value = lex.numbers[head]
     elif head.split(" ")[0] in lex.numbers:
@@ -130,12 +136,15 @@ def _single_value(s: str, lex: _Lex) -> int | None:
         if word in lex.multipliers:
             value *= lex.multipliers[word]
             continue
+        if word.isdigit() and len(word) > MAX_DIGITS:
+            return None
         if word.isdigit() or word in lex.numbers:
             total += value
             value = int(word) if word.isdigit() else lex.numbers[word]
             continue
         return None
-    return int(total + value)
+    total += value
+    return int(total) if math.isfinite(total) else None
 
 
 def parse_count(text: str) -> Count | None:

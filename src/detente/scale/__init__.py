@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import DetenteError
-from ..pipeline import RunStats, keep_reject
+from ..pipeline import RunStats, keep_reject, store_coded
 from ..schema import Article, CodedArticle, Reject
 
 
@@ -119,7 +119,7 @@ def iter_archive(inputs: Iterable[str], *, db: str | None = None, n_workers: int
                     keep_reject(Reject.model_validate(raw["reject"]), store, stats)
             done = [CodedArticle.model_validate(raw) for raw in raws if "reject" not in raw]
             if store is not None and done:
-                store.write_many(done)
+                done = store_coded(done, store, stats)  # an article the store refuses becomes a reject
             for coded in done:
                 stats.coded += 1
                 stats.events += len(coded.events)

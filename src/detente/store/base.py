@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from itertools import islice
@@ -141,6 +141,16 @@ class Store:
     def _fetch_df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _store_failure(self, exc: BaseException) -> bool:
+        """True when ``exc`` is the store failing (disk full, connection lost), not one record it cannot take."""
+        return isinstance(exc, (OSError, MemoryError))
+
+    def _raise_failure(self, exc: BaseException) -> None:
+        """Raise E213 (in plain words, no traceback) when ``exc`` is the store failing; else return."""
+        if self._store_failure(exc):
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise DetenteError("E213", target=self._name(), detail=f"{type(exc).__name__}: {first}") from exc
+
     def _json(self, value: Any) -> Any:
         """A value for a JSON column; ``value`` is a JSON text."""
         return value
@@ -172,6 +182,10 @@ class Store:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(target={self.target!r}, read_only={self.read_only})"
 
+    def _name(self) -> str:
+        """The target as messages show it (PostgreSQL: without the password)."""
+        return self.target
+
     @contextmanager
     def _tx(self) -> Iterator[None]:
         self._execute("BEGIN TRANSACTION")
@@ -188,6 +202,8 @@ class Store:
         """The highest migration applied to this database (0 when none)."""
         try:
             rows = self._fetchall("SELECT max(version) FROM schema_migrations")
+        except DetenteError:  # the store failing (E213), not a missing table
+            raise
         except Exception:  # table missing: a fresh database (or not a detente store)
             return 0
         return int(rows[0][0] or 0)
@@ -255,15 +271,18 @@ class Store:
         except DetenteError:
             raise
         except Exception as exc:
-            raise DetenteError("E208", article_id=art.id, detail=f"{type(exc).__name__}: {exc}") from exc
+            self._raise_failure(exc)
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""  # not the SQL echo that follows
+            raise DetenteError("E208", article_id=art.id, detail=f"{type(exc).__name__}: {first}") from exc
         return True
 
-    def write_many(self, coded: Iterable[CodedArticle], *, batch_size: int = 1000) -> int:
+    def write_many(self, coded: Iterable[CodedArticle], *, batch_size: int = 1000,
+                   on_error: Callable[[CodedArticle, DetenteError], None] | None = None) -> int:
         """Write many coded articles, ``batch_size`` per transaction; returns how many were newly stored.
 
         Much faster than :meth:`write` per article on DuckDB (bulk inserts). Already-stored articles are skipped.
-        If a batch fails it is retried article by article, so only the bad article raises (E208) and the ones
-        before it are kept; rerunning skips what is stored.
+        If a batch fails it is retried article by article. An article that fails on its own raises E208 — or,
+        with ``on_error``, is handed to it (to keep as a reject) and the rest of the batch is still written.
         """
         n = 0
         it = iter(coded)
@@ -271,8 +290,15 @@ class Store:
             try:
                 n += self._write_batch(batch)
             except Exception as exc:  # one bad article must not sink the batch: redo it one article at a time
-                log.warning("store: batch write failed (%s); retrying article by article", exc)
-                n += sum(1 for c in batch if self.write(c))
+                log.warning("store: batch write failed (%s); retrying article by article",
+                            str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+                for c in batch:
+                    try:
+                        n += self.write(c)
+                    except DetenteError as err:
+                        if on_error is None or err.code != "E208":
+                            raise
+                        on_error(c, err)
         return n
 
     def _write_batch(self, batch: Sequence[CodedArticle]) -> int:

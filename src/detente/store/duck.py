@@ -39,11 +39,25 @@ class DuckDBStore(Store):
         con.execute("SET TimeZone = 'UTC'")
         return con
 
+    def _store_failure(self, exc: BaseException) -> bool:
+        return super()._store_failure(exc) or isinstance(exc, (
+            duckdb.IOException, duckdb.OutOfMemoryException, duckdb.FatalException, duckdb.InternalException,
+            duckdb.ConnectionException, duckdb.PermissionException)) or (
+            isinstance(exc, duckdb.Error) and "corrupt" in str(exc).lower())
+
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._conn.execute(sql, list(params))
+        try:
+            self._conn.execute(sql, list(params))
+        except duckdb.Error as exc:
+            self._raise_failure(exc)
+            raise
 
     def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._conn.executemany(sql, [list(r) for r in rows])
+        try:
+            self._conn.executemany(sql, [list(r) for r in rows])
+        except duckdb.Error as exc:
+            self._raise_failure(exc)
+            raise
 
     def _insert_rows(self, table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Few rows: a prepared INSERT; many: one Arrow table scanned by a single INSERT (about 50x faster)."""
@@ -60,7 +74,15 @@ class DuckDBStore(Store):
             self._conn.unregister("_detente_rows")
 
     def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self._conn.execute(sql, list(params)).fetchall()
+        try:
+            return self._conn.execute(sql, list(params)).fetchall()
+        except duckdb.Error as exc:
+            self._raise_failure(exc)
+            raise
 
     def _fetch_df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        return self._conn.execute(sql, list(params)).df()
+        try:
+            return self._conn.execute(sql, list(params)).df()
+        except duckdb.Error as exc:
+            self._raise_failure(exc)
+            raise

@@ -38,22 +38,46 @@ class PostgresStore(Store):
         return conn
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._conn.execute(_pg(sql), tuple(params) or None)
+        try:
+            self._conn.execute(_pg(sql), tuple(params) or None)
+        except Exception as exc:
+            self._raise_failure(exc)
+            raise
 
     def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        with self._conn.cursor() as cur:
-            cur.executemany(_pg(sql), rows)
+        try:
+            with self._conn.cursor() as cur:
+                cur.executemany(_pg(sql), rows)
+        except Exception as exc:
+            self._raise_failure(exc)
+            raise
 
     def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self._conn.cursor() as cur:
-            cur.execute(_pg(sql), tuple(params) or None)
-            return cur.fetchall() if cur.description else []
+        try:
+            with self._conn.cursor() as cur:
+                cur.execute(_pg(sql), tuple(params) or None)
+                return cur.fetchall() if cur.description else []
+        except Exception as exc:
+            self._raise_failure(exc)
+            raise
 
     def _fetch_df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        with self._conn.cursor() as cur:
-            cur.execute(_pg(sql), tuple(params) or None)
-            cols = [d.name for d in cur.description]
-            return pd.DataFrame.from_records(cur.fetchall(), columns=cols)
+        try:
+            with self._conn.cursor() as cur:
+                cur.execute(_pg(sql), tuple(params) or None)
+                cols = [d.name for d in cur.description]
+                return pd.DataFrame.from_records(cur.fetchall(), columns=cols)
+        except Exception as exc:
+            self._raise_failure(exc)
+            raise
+
+    def _store_failure(self, exc: BaseException) -> bool:
+        import psycopg
+
+        return super()._store_failure(exc) or isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError))
+
+    def _name(self) -> str:
+        return _redact(self.target)
 
     def _lock_migrations(self) -> None:
         self._execute("SELECT pg_advisory_xact_lock(7301946)")
