@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "W102": "The bytes are not UTF-8; decoded as {encoding}. Pass encoding=... to be sure.",
     "W103": "The feed {path} is not well-formed ({detail}); entries that could be read were kept.",
     "W104": "The feed {path} has no entries.",
+    "W105": "Skipped {path}: a README/LICENSE-like file, not an article. Name it explicitly to code it.",
     # --- store (E2xx) ------------------------------------------------------------------------------------------
     "E200": "Cannot open the store {target} ({detail}). Check the path or DSN, or pass --db / set DETENTE_DB.",
     "E201": "The DuckDB file {path} is in use by another process ({detail}). DuckDB allows one writer at a time: "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from enum import Enum
@@ -17,7 +16,7 @@ from ..detect.event_model import DEFAULT_MIN_CONFIDENCE
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from . import app
+from . import app, fail
 
 out = Console()
 err = Console(stderr=True)
@@ -31,22 +30,13 @@ class OutFormat(str, Enum):
     none = "none"
 
 
-FLAT_COLUMNS = ("id", "article_id", "date", "event_type", "mode", "quad_class", "intensity", "actor", "recipient",
-                "location", "location_country", "admin1", "lat", "lon", "killed", "injured", "modality", "confidence",
-                "evidence")
-
-
 def _flat(e) -> dict:
     loc = e.location
     return {
-        "id": e.id, "article_id": e.article_id, "date": e.date.isoformat() if e.date else "",
-        "event_type": e.event_type, "mode": e.mode or "", "quad_class": e.quad_class, "intensity": e.intensity,
+        "date": e.date.isoformat() if e.date else "", "mode": e.mode or "",
         "actor": "; ".join(_ent(x) for x in e.actor), "recipient": "; ".join(_ent(x) for x in e.recipient),
         "location": loc.name if loc else "", "location_country": loc.country if loc else "",
-        "admin1": (loc.admin1 or "") if loc else "", "lat": loc.lat if loc else "", "lon": loc.lon if loc else "",
-        "killed": e.toll.killed.best if e.toll and e.toll.killed else "",
-        "injured": e.toll.injured.best if e.toll and e.toll.injured else "",
-        "modality": e.modality.value, "confidence": e.confidence, "evidence": e.evidence.text,
+        "killed": e.toll.killed.best if e.toll and e.toll.killed else "", "modality": e.modality.value,
     }
 
 
@@ -84,6 +74,7 @@ def code_cmd(
     from ..ingest import read
     from ..pipeline import RunStats, code_stream
 
+    _check_inputs(inputs)
     mapping = {k: v for k, v in {"text": text_col, "published": date_col}.items() if v}
     records = read(inputs, fmt=fmt, published=published, source=source, url=url, mapping=mapping or None)
     coder = Coder(min_confidence=min_confidence, actors=list(actors or []), minilm=minilm)
@@ -148,14 +139,23 @@ def code_cmd(
         raise typer.Exit(1)
 
 
+def _check_inputs(inputs: list[str]) -> None:
+    """A path that does not exist (or a pattern that matches nothing) is a user error: exit 2 before any work."""
+    import glob
+
+    missing = [i for i in inputs if i != "-" and not Path(i).exists() and not Path(i).is_symlink()
+               and not (glob.has_magic(i) and glob.glob(i, recursive=True))]
+    if missing:
+        raise fail("no such file or directory: " + ", ".join(missing))
+
+
 def _emit(events: list, output: OutFormat) -> None:
     if output == OutFormat.json:
         sys.stdout.write(json.dumps([e.model_dump(mode="json") for e in events], indent=1) + "\n")
-    elif output == OutFormat.csv:
-        w = csv.DictWriter(sys.stdout, fieldnames=FLAT_COLUMNS)
-        w.writeheader()
-        for e in events:
-            w.writerow(_flat(e))
+    elif output == OutFormat.csv:  # the store's flat columns, as `detente export --format csv` writes them
+        from ..export import export
+
+        export(events, sys.stdout, "csv")
     elif output == OutFormat.table and events:
         table = Table(show_lines=False)
         for col in ("date", "type", "mode", "actor", "recipient", "where", "killed", "modality", "conf"):
@@ -223,7 +223,9 @@ def demo_cmd(
     out.rule("detente demo")
     out.print(f"articles coded: {stats.coded}   events: {stats.events}   rejects: {stats.rejects}")
     if linked is not None:
-        out.print(f"after linking: {linked}")
+        out.print(f"after linking: {linked.linked} of {linked.reports} reports -> {linked.canonical} events "
+                  f"({linked.merged} reported by several articles), {linked.responses} responses, "
+                  f"{linked.episodes} episodes", highlight=False)
     t = Table(title="events by PLOVER type")
     t.add_column("type")
     t.add_column("events", justify="right")
@@ -245,19 +247,16 @@ def demo_cmd(
 
     with open_store(db) as store:
         canonical = store.canonical_events() or store.events()
-    rules = load_rules(str(resources.files("detente") / "data" / "watch" / "rules.example.yaml"))
+    rules_path = Path(str(resources.files("detente") / "data" / "watch" / "rules.example.yaml"))
+    rules = load_rules(rules_path)
     alerts = sorted(run_rules(canonical, rules), key=lambda a: (str(a.date), a.kind))
     if alerts:
-        a_table = Table(title="alerts (data/watch/rules.example.yaml)")
+        a_table = Table(title="alerts (the example rules)")
         for col in ("date", "kind", "dyad", "message"):
             a_table.add_column(col)
-        seen = set()
-        for a in alerts:
-            key = (a.kind, tuple(sorted(a.dyad)), a.date)
-            if key in seen:
-                continue  # the same alert from two rules
-            seen.add(key)
+        for a in alerts:  # run_rules gives an alert two rules find once
             a_table.add_row(str(a.date), a.kind, "–".join(a.dyad), a.message)
         out.print(a_table)
-    out.print(f"rejects: {summary.get('rejects', stats.rejects)}   store: {db}")
-    out.print("next: detente events --db " + db + "   |   detente dyads --db " + db)
+        out.print(f"rules: {rules_path}", soft_wrap=True, highlight=False)
+    out.print(f"rejects: {summary.get('rejects', stats.rejects)}   store: {db}", soft_wrap=True, highlight=False)
+    out.print(f"next: detente events --db {db}   |   detente dyads --db {db}", soft_wrap=True, highlight=False)

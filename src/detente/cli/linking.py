@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..schema import stable_id
-from . import app
+from . import app, fail
 
 out = Console()
 
@@ -93,8 +93,8 @@ def dyads(
 
 @app.command()
 def dyad(
-    a: Annotated[str, typer.Argument(help="country code, e.g. PAK")],
-    b: Annotated[str, typer.Argument(help="country code, e.g. IRN")],
+    a: Annotated[str, typer.Argument(help="country code or name, e.g. PAK or Pakistan")],
+    b: Annotated[str, typer.Argument(help="country code or name, e.g. IRN or Iran")],
     db: DbOpt = None,
     freq: Annotated[Freq, typer.Option(help="D daily, W weekly (weeks start Monday)")] = Freq.D,
     directed: Annotated[bool, typer.Option(help="only events by A against B")] = False,
@@ -102,10 +102,9 @@ def dyad(
 ) -> None:
     """Print a dyad's series; with --out also write a PNG and a self-contained HTML chart."""
     from ..analyze import dyad_chart, dyad_series
-    from ..analyze.series import country_code
     from ..store import open_store
 
-    a, b = country_code(a), country_code(b)
+    a, b = _country(a), _country(b)
     with open_store(db, read_only=_read_only(db)) as store:
         evs = {e.id: e for c in (a, b) for e in store.canonical_events(country=c)}
         if not evs:
@@ -162,6 +161,20 @@ def watch(
     if webhook and alerts:
         post_alerts(webhook, alerts)
     save_state(state_path, new_state)  # only after every sink succeeded: a failed webhook re-sends next run
+
+
+def _country(value: str) -> str:
+    """One country code from a code or a name; anything else is a user error (exit 2)."""
+    from ..errors import DetenteError
+    from ..filters import country_codes
+
+    try:
+        code = country_codes(value)
+    except DetenteError as exc:
+        raise fail(str(exc)) from None
+    if code is None or "," in code:
+        raise fail(f"give one country (a code such as PAK or a name such as Pakistan), not {value!r}")
+    return code
 
 
 def _read_only(db: str | None) -> bool:

@@ -21,8 +21,9 @@ from . import app, err, fail
 DbOpt = Annotated[str | None, typer.Option("--db", help="Store: DuckDB path or postgresql:// DSN [env DETENTE_DB; "
                                                          "default: the user data dir].", show_default=False)]
 ActorOpt = Annotated[str | None, typer.Option(help="Actor or recipient name contains this (any case).")]
-CountryOpt = Annotated[str | None, typer.Option(help="Actor or recipient country, ISO3 (comma-separated: any).")]
-TypeOpt = Annotated[str | None, typer.Option("--type", help="PLOVER event type, e.g. ASSAULT (comma-separated).")]
+CountryOpt = Annotated[str | None, typer.Option(help="Actor or recipient country: ISO3 code or name, e.g. PAK or "
+                                                    "Pakistan (comma-separated: any).")]
+TypeOpt = Annotated[str | None, typer.Option("--type", help="PLOVER event type, e.g. ASSAULT (comma-separated: any).")]
 SinceOpt = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Events on or after this date.")]
 UntilOpt = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Events on or before this date.")]
 TextOpt = Annotated[str | None, typer.Option(help="Evidence sentence contains this (any case).")]
@@ -65,8 +66,17 @@ def _store(db: str | None) -> Iterator[Any]:
         raise fail(str(exc)) from None
 
 
-def _filters(actor: str | None, country: str | None, type_: str | None, since: dt.datetime | None,
+def _filters(store: Any, actor: str | None, country: str | None, type_: str | None, since: dt.datetime | None,
              until: dt.datetime | None, text: str | None) -> dict[str, Any]:
+    """The store's filter keywords; an unknown country or type is a user error (exit 2) naming the right values
+    (types the store holds are accepted too)."""
+    from ..filters import country_codes, event_types
+
+    try:
+        country = country_codes(country)
+        type_ = event_types(type_, also=lambda: store.stats()["events_by_type"])
+    except DetenteError as exc:
+        raise fail(str(exc)) from None
     return {"actor": actor, "country": country, "event_type": type_, "since": since.date() if since else None,
             "until": until.date() if until else None, "text": text}
 
@@ -105,10 +115,10 @@ def events_cmd(
     """List stored events, oldest first, filtered by actor, country, type, dates or text."""
     out = Console()
     fmt = fmt or (EventsFormat.table if sys.stdout.isatty() else EventsFormat.jsonl)
-    filters = _filters(actor, country, type_, since, until, text)
     if limit is None and fmt is EventsFormat.table:
         limit = 50
     with _store(db) as store:
+        filters = _filters(store, actor, country, type_, since, until, text)
         try:
             found = store.events(**filters, limit=limit)
         except DetenteError as exc:
@@ -142,8 +152,8 @@ def export_cmd(
     from ..export import export
 
     name = ExportFormat(fmt).value if fmt else _SUFFIX.get(Path(out).suffix.lower(), "jsonl")
-    filters = _filters(actor, country, type_, since, until, text)
     with _store(db) as store:
+        filters = _filters(store, actor, country, type_, since, until, text)
         try:
             events = (store.canonical_events(**filters, limit=limit) if canonical
                       else store.events(**filters, limit=limit))
