@@ -10,7 +10,8 @@ const QUADS = {
   0: ["no quad class", "var(--q0)", "#8a8a8a"],
 };
 const PAGE = 100;
-const MAP_LIMIT = 2000;
+const MAP_LIMIT = 2000;       // GET /api/events allows up to 5000
+const INCIDENT_LIMIT = 1000;  // GET /api/incidents allows up to 1000
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 const state = { filters: {}, offset: 0, selected: null, markers: null, map: null };
@@ -141,7 +142,7 @@ async function loadIncidents(note) {
   if (f.actor || f.type || f.text) return 0;
   let placed = 0;
   try {
-    const rows = await api("incidents", { country: f.country, since: f.since, until: f.until, limit: MAP_LIMIT });
+    const rows = await api("incidents", { country: f.country, since: f.since, until: f.until, limit: INCIDENT_LIMIT });
     for (const x of rows) {
       const loc = x.location;
       if (!loc || loc.lat == null || loc.lon == null) continue;
@@ -154,7 +155,7 @@ async function loadIncidents(note) {
                     `${k ? ` (${k} killed)` : ""}`);
       state.markers.addLayer(m);
     }
-    if (rows.length) note.textContent += ` · ${placed} of ${rows.length} disasters or accidents placed`;
+    if (rows.length) note.textContent += ` · ${placed} of ${rows.length}${rows.length === INCIDENT_LIMIT ? "+" : ""} disasters or accidents placed`;
   } catch (err) {
     note.textContent += " (disasters: " + err.message + ")";
   }
