@@ -156,7 +156,8 @@ def export_cmd(
             raise fail(str(exc)) from None
         except OSError as exc:
             raise fail(f"cannot write {out}: {exc.strerror or exc}") from None
-    skipped = f" ({len(events) - n} without an ACLED type or not reported as happened)" if n < len(events) else ""
+    skipped = (f" ({len(events) - n} undated, without an ACLED type or not reported as happened)"
+               if n < len(events) else "")
     err.print(f"wrote {n} {'canonical ' if canonical else ''}events as {name} to "
               f"{'stdout' if out == '-' else out}{skipped}", highlight=False)
 
