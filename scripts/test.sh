@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test`: make a throwaway PostgreSQL available, then run the whole pytest suite against it and DuckDB.
+# `make test`: make a throwaway PostgreSQL and Debian's chromium available, then run the whole pytest suite.
 #
 # - DETENTE_TEST_PG_DSN set: use that server, start nothing.
 # - else: Debian's PostgreSQL binaries (/usr/lib/postgresql/*/bin; apt-installed when missing and we are root),
@@ -49,6 +49,18 @@ if [[ -z "${DETENTE_TEST_PG_DSN:-}" ]]; then
   as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U detente detente_test
   export DETENTE_TEST_PG_DSN="postgresql://detente@127.0.0.1:$PGPORT/detente_test"
   echo "test.sh: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') at $DETENTE_TEST_PG_DSN" >&2
+fi
+
+# The dashboard tests drive Debian's chromium through Playwright (tests/test_dashboard_browser.py; playwright comes
+# with the dev extra). Playwright's own browser download is never used.
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  if is_root; then
+    echo "test.sh: installing chromium (apt-get) for the dashboard browser tests" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "test.sh: no chromium; the dashboard browser tests skip (install Debian's 'chromium' package)" >&2
+  fi
 fi
 
 set +e

@@ -175,13 +175,34 @@ def test_events_paging(client):
 
 
 @pytest.mark.parametrize("params", [
-    {"since": "yesterday"}, {"country": "PAKISTAN"}, {"limit": 0}, {"limit": 100000}, {"offset": -1},
+    {"since": "yesterday"}, {"country": "PAKISTN"}, {"limit": 0}, {"limit": 100000}, {"offset": -1},
     {"canonical": "maybe"}, {"since": "2024-02-01", "until": "2024-01-01"},
 ])
 def test_events_bad_params_are_422(client, params):
     resp = client.get("/api/events", params=params)
     assert resp.status_code == 422, resp.text
     assert resp.json()["detail"]
+
+
+@pytest.mark.parametrize(("path", "params", "needle"), [
+    ("/api/events", {"type": "BOMBING"}, "Accepted: AGREE"),
+    ("/api/events", {"country": "XYZ"}, "not a country"),
+    ("/api/events", {"country": "Pakistn"}, "Pakistan (PAK)"),
+    ("/api/timeline", {"type": "asault"}, "Did you mean ASSAULT?"),
+    ("/api/incidents", {"country": "Atlantis"}, "not a country"),
+    ("/api/dyads/PAK/XYZ", {}, "not a country"),
+])
+def test_unknown_filter_values_are_422_with_the_reason(client, path, params, needle):
+    resp = client.get(path, params=params)
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["code"] == "E206" and needle in resp.json()["detail"]
+
+
+def test_country_names_are_accepted(client):
+    assert ids(client.get("/api/events", params={"country": "Kenya"})) == ids(
+        client.get("/api/events", params={"country": "KEN"}))
+    assert ids(client.get("/api/events", params={"country": "pakistan,Iran"})) == ids(
+        client.get("/api/events", params={"country": "PAK,IRN"}))
 
 
 def test_unknown_event_and_article_are_404_with_plain_message(client):

@@ -117,3 +117,45 @@ def test_code_reports_and_stores_disasters_apart_from_events(tmp_path):
     with open_store(str(db)) as store:
         [quake] = store.incidents()
     assert quake.kind == "natural_disaster" and quake.toll.killed.best == 12 and quake.location.country == "TUR"
+
+
+# --- plain behaviour (issue 13) ----------------------------------------------------------------------------------
+
+
+def test_missing_input_file_is_a_user_error_exit_2(tmp_path):
+    for args in ([str(tmp_path / "missing.txt")], [str(tmp_path / "nothing-*.txt")]):
+        res = runner.invoke(app, ["code", *args, "--format", "none", "--quiet"])
+        assert res.exit_code == 2, res.output
+        assert "no such file or directory" in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.model
+def test_code_csv_has_the_export_csv_columns_and_values(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Israeli troops shot dead two Palestinians in Jenin on Monday, the health ministry said.\n\n"
+                 "Egypt and Qatar called for an immediate ceasefire.\n")
+    db = str(tmp_path / "x.duckdb")
+    coded = runner.invoke(app, ["code", str(f), "--published", "2024-03-06", "--format", "csv", "--quiet",
+                                "--db", db])
+    assert coded.exit_code == 0, coded.output
+    exported = runner.invoke(app, ["export", "-", "--format", "csv", "--db", db])
+    assert exported.exit_code == 0, exported.output
+    code_rows, export_rows = coded.stdout.splitlines(), exported.stdout.splitlines()
+    assert code_rows[0] == export_rows[0]  # one column set
+    assert len(code_rows) > 1 and sorted(code_rows) == sorted(export_rows)  # and the same values
+
+
+@pytest.mark.model
+def test_demo_prints_summaries_not_reprs_and_only_paths_that_exist(tmp_path, monkeypatch):
+    import re
+    from pathlib import Path
+
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, ["demo", "--db", "out/demo.duckdb"])
+    assert res.exit_code == 0, res.output
+    assert "LinkStats(" not in res.output and "Stats(" not in res.output
+    assert "after linking:" in res.output and "reports ->" in res.output
+    paths = re.findall(r"[\w./-]+\.(?:duckdb|yaml|yml)\b", res.output)
+    assert paths and any(p.endswith(".yaml") for p in paths)
+    for p in paths:
+        assert Path(p).exists(), f"the demo names {p}, which does not exist"

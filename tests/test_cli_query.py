@@ -101,3 +101,36 @@ def test_cli_db_from_environment(db, monkeypatch):
     monkeypatch.setenv("DETENTE_DB", db)
     res = run("stats", "--format", "json")
     assert json.loads(res.stdout)["events"] == 6
+
+
+# --- unknown filter values are user errors (issue 13) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "needles"), [
+    (("--type", "BOMBING"), ["not a PLOVER event type", "ASSAULT", "Accepted: AGREE"]),
+    (("--type", "asault"), ["Did you mean ASSAULT?"]),
+    (("--country", "Pakistn"), ["not a country", "Pakistan (PAK)"]),
+    (("--country", "XYZ"), ["not a country", "ISO 3166-1 alpha-3"]),
+])
+@pytest.mark.parametrize("command", ["events", "export"])
+def test_cli_unknown_filter_values_exit_2_naming_the_right_ones(db, command, args, needles):
+    res = run(command, *(["-"] if command == "export" else []), "--db", db, *args, "--format", "jsonl")
+    assert res.exit_code == 2, res.output
+    assert res.stdout == ""
+    flat = " ".join(res.output.split())  # rich wraps stderr at the terminal width
+    for needle in needles:
+        assert needle in flat, flat
+
+
+def test_cli_country_names_map_to_codes(db):
+    by_code = run("events", "--db", db, "--country", "KEN", "--format", "jsonl").stdout
+    assert by_code
+    for name in ("Kenya", "kenyan", "ken"):
+        assert run("events", "--db", db, "--country", name, "--format", "jsonl").stdout == by_code
+
+
+def test_cli_dyad_takes_country_names_and_refuses_unknown_ones(db):
+    res = run("dyad", "Pakistan", "United States", "--db", db)
+    assert res.exit_code == 0, res.output
+    res = run("dyad", "Pakistan", "Atlantis", "--db", db)
+    assert res.exit_code == 2 and "not a country" in res.output

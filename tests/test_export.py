@@ -123,15 +123,56 @@ def test_export_acled_columns_and_values(tmp_path):
     assert (q["disorder_type"], q["event_type"], q["sub_event_type"]) == ("Political violence", "Battles",
                                                                           "Armed clash")
     assert (q["actor1"], q["inter1"], q["actor2"], q["inter2"], q["interaction"]) == (
-        "Baloch Liberation Army", "2", "Pakistan Police", "1", "12")
+        "Baloch Liberation Army", "2", "Police Forces of Pakistan", "1", "12")
     assert (q["iso"], q["country"], q["admin1"], q["location"]) == ("586", "Pakistan", "Balochistan", "Quetta")
     assert (q["geo_precision"], q["fatalities"], q["source"]) == ("1", "3", "Dawn")
     assert q["region"] == "" and q["timestamp"] == ""
     force = df.loc[kenya().events[1].id]
     assert force["disorder_type"] == "Political violence; Demonstrations"
     assert (force["inter1"], force["inter2"], force["interaction"], force["iso"]) == ("1", "6", "16", "404")
+    assert (force["actor1"], force["actor2"]) == ("Police Forces of Kenya", "Protesters (Kenya)")
     protest = df.loc[kenya().events[0].id]
-    assert protest["inter1"] == "6" and protest["fatalities"] == "" and protest["source"] == ""
+    assert protest["inter1"] == "6" and protest["fatalities"] == "0" and protest["source"] == ""
+    assert (protest["actor1"], protest["actor2"]) == ("Protesters (Kenya)", "Government of Kenya")
+
+
+# ACLED's header and one row in ACLED's own format (made up, not ACLED data): what pandas reads from a real file.
+ACLED_REFERENCE = ",".join(ACLED_ORDER) + "\n" + (
+    'PAK12345,2024-03-04,2024,1,Political violence,Battles,Armed clash,Military Forces of Pakistan (2018-),,1,'
+    'BLA: Baloch Liberation Army,,2,12,,586,South Asia,Pakistan,Balochistan,Quetta,,Quetta,30.1841,67.0014,'
+    '1,Dawn,National,"On 4 March 2024, BLA militants attacked a police post in Quetta.",3,,1710000000\n')
+
+
+def test_export_acled_loads_with_the_dtypes_of_real_acled(tmp_path):
+    path = tmp_path / "acled.csv"
+    no_place = _assault().model_copy(update={"id": "ev-noplace", "location": None, "toll": None,
+                                             "date_precision": None})
+    export([*all_events(), no_place], path, "acled")
+    ours, ref = pd.read_csv(path), pd.read_csv(io.StringIO(ACLED_REFERENCE))
+    assert list(ours.columns) == list(ref.columns)
+    for col in ("year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities",
+                "latitude", "longitude", "event_date", "actor1", "country", "notes"):
+        assert ours[col].dtype == ref[col].dtype, (col, ours[col].dtype, ref[col].dtype)
+    row = ours.set_index("event_id_cnty").loc["ev-noplace"]
+    # no place: the country comes from the recipient, at country precision; no deaths reported: 0
+    assert (row["country"], row["iso"], row["geo_precision"], row["fatalities"]) == ("Pakistan", 586, 3, 0)
+    assert pd.isna(row["location"]) and pd.isna(row["latitude"]) and row["time_precision"] == 1
+
+
+def test_export_acled_actor_names_and_country_from_actors():
+    from detente.export import acled_actor, acled_row
+    from detente.schema import Entity
+
+    ev = _assault().model_copy(update={"location": None, "recipient": [], "actor": [
+        Entity(text="Iranian forces", country="IRN", sector="MIL"), Entity(text="Tehran", country="IRN")]})
+    row = acled_row(ev)
+    assert (row["actor1"], row["assoc_actor_1"], row["inter2"], row["interaction"]) == (
+        "Military Forces of Iran", "Government of Iran", 0, "10")
+    assert (row["country"], row["iso"], row["admin1"], row["location"]) == ("Iran", 364, None, None)
+    assert acled_actor(Entity(text="QUITO", country="ECU", sector="GOV")) == "Government of Ecuador"
+    assert acled_actor(Entity(text="M23", name="M23", country="COD", sector="REB")) == "M23"
+    assert acled_actor(Entity(text="villagers", country="COD", sector="CVL")) == "Civilians (Democratic Republic of Congo)"
+    assert acled_actor(Entity(text="gunmen")) == "gunmen"  # nothing resolved: the words of the report
 
 
 def test_export_acled_inter_rules():

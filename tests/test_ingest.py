@@ -295,6 +295,19 @@ def test_directory_sorted_hidden_skipped_unknown_skipped(tmp_path):
     assert [i.text for i in read(str(tmp_path / "**" / "*.txt"))] == ["A story.", "Z story."]
 
 
+def test_directory_skips_readme_and_licence_files_with_a_note(tmp_path, caplog):
+    (tmp_path / "2024-01-19-strike.txt").write_text("Iran struck Pakistan.")
+    for name in ("README.md", "LICENSE", "license.txt", "CHANGELOG.md", "sub/Readme.txt", "CONTRIBUTING.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("# About this folder\n\nNot news.")
+    (tmp_path / "LICENSE").rename(tmp_path / "LICENSE.txt")  # an extension, so not skipped as unknown already
+    with caplog.at_level(logging.WARNING, logger="detente.ingest"):
+        assert [i.text for i in read(tmp_path)] == ["Iran struck Pakistan."]
+    assert sum("W107" in r.getMessage() for r in caplog.records) == 6
+    assert "README.md" in caplog.text
+    assert one(tmp_path / "README.md").text.startswith("# About")  # named explicitly, it is read
+
+
 def test_unknown_extension_named_explicitly_is_sniffed(tmp_path):
     path = tmp_path / "dump.data"
     path.write_text('{"text": "sniffed as JSONL"}\n')

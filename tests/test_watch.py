@@ -76,6 +76,16 @@ def test_run_rules_story_and_dyad_filter():
     assert [a.kind for a in only_tft] == ["tit_for_tat"]
 
 
+def test_two_rules_on_one_dyad_give_each_alert_once():
+    canon = link_events(story()).canonical
+    one = run_rules(canon, parse_rules(RULES))
+    both = run_rules(canon, parse_rules({"rules": [{"name": "pak-irn", "dyads": ["PAK-IRN"]},
+                                                   {"name": "iran", "countries": ["IRN"]}]}))
+    assert [(a.kind, a.date) for a in both] == [(a.kind, a.date) for a in one]
+    assert {a.rule for a in both} == {"pak-irn, iran"}
+    assert [a.id for a in both] == [a.id for a in one]  # the first rule's alert: same id as that rule alone
+
+
 def test_watch_emits_once_and_keeps_state(tmp_path):
     with open_store(":memory:") as store:
         _fill(store)

@@ -25,6 +25,10 @@ def events_frame(events):
     return pd.DataFrame([flatten(e) for e in events], columns=list(FLAT_COLUMNS))
 
 
+def __dir__() -> list[str]:  # the lazy names too, so dir(detente) and tab completion show them
+    return sorted({*globals(), *__all__} - {"annotations"})
+
+
 def __getattr__(name: str):  # lazy: `import detente` must not load spaCy
     if name == "Coder":
         from .coder import Coder

@@ -46,6 +46,7 @@ MESSAGES: dict[str, str] = {
             "replaced by U+FFFD.",
     "W106": "Runs of more than {limit} punctuation or symbol characters were cut to {limit} ({removed} characters "
             "removed): such runs carry no news and would make tokenizing slow.",
+    "W107": "Skipped {path}: a README/LICENSE-like file, not an article. Name it explicitly to code it.",
     # --- store (E2xx) ------------------------------------------------------------------------------------------
     "E200": "Cannot open the store {target} ({detail}). Check the path or DSN, or pass --db / set DETENTE_DB.",
     "E201": "The DuckDB file {path} is in use by another process ({detail}). DuckDB allows one writer at a time: "

@@ -21,8 +21,9 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from itertools import islice
@@ -79,7 +80,11 @@ def _disorder() -> dict[tuple[str, str], str]:
 
 @lru_cache(maxsize=512)
 def _country(iso3: str | None) -> tuple[str | None, int | None]:
-    """(common name, ISO 3166 numeric) for an ISO3 code; (None, None) for IGO/EUR/unknown codes."""
+    """(common name, ISO 3166 numeric) for an ISO3 code; (None, None) for IGO/EUR/unknown codes.
+
+    >>> _country("IRN"), _country("KOR")[0], _country("IGO")
+    (('Iran', 364), 'South Korea', (None, None))
+    """
     if not iso3:
         return None, None
     import pycountry
@@ -87,7 +92,11 @@ def _country(iso3: str | None) -> tuple[str | None, int | None]:
     c = pycountry.countries.get(alpha_3=iso3.upper())
     if c is None:
         return None, None
-    return getattr(c, "common_name", None) or c.name, int(c.numeric)
+    name = getattr(c, "common_name", None) or c.name
+    if "," in name:  # "Korea, Republic of" -> "Republic of Korea"
+        head, _, tail = name.partition(",")
+        name = f"{tail.strip()} {head.strip()}"
+    return name, int(c.numeric)
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
@@ -273,20 +282,95 @@ def _inter(ent: Entity | None, ev: Event, *, first: bool) -> int | None:
         return None
     if first and (ev.event_type == "PROTEST" or ev.acled_type in ("Protests", "Riots")) and ev.event_type != "ASSAULT":
         return 5 if (ev.mode in ("riot", "vandalize") or ev.acled_type == "Riots") else 6
-    code = _inter_by_sector().get(ent.sector or "")
+    code = _inter_by_sector().get(ent.sector or "") or (_STATE if _bare_state(ent) else None)
     here = ev.location.country if ev.location else None
     if code == _STATE and ent.country and here and ent.country != here:
         return 8  # state forces acting outside their own country: ACLED's external forces
     return code
 
 
+# ACLED names state, protester and civilian actors by their role and country ("Military Forces of Pakistan",
+# "Protesters (Bangladesh)"); named groups (rebels, militias, organisations) keep their own name.
+_ACLED_NAME = {
+    "MIL": "Military Forces of {country}", "COP": "Police Forces of {country}", "GOV": "Government of {country}",
+    "LEG": "Government of {country}", "JUD": "Government of {country}", "SPY": "Government of {country}",
+    "PRT": "Protesters ({country})",
+    **dict.fromkeys(("CVL", "JRN", "MED", "EDU", "REL", "REF", "BUS", "LAB", "ELI"), "Civilians ({country})"),
+}
+_INTER_NAME = {5: "Rioters ({country})", 6: "Protesters ({country})"}
+# Where ACLED's country names differ from pycountry's (ACLED's country list).
+_ACLED_COUNTRY = {
+    "COD": "Democratic Republic of Congo", "COG": "Republic of Congo", "CIV": "Ivory Coast", "PSE": "Palestine",
+    "CZE": "Czech Republic", "TUR": "Turkey", "RUS": "Russia", "BRN": "Brunei", "CPV": "Cape Verde",
+    "SWZ": "eSwatini", "TLS": "East Timor", "VAT": "Vatican City", "FSM": "Micronesia", "GMB": "Gambia",
+}
+
+
+def acled_country(iso3: str | None) -> tuple[str | None, int | None]:
+    """(ACLED's country name, ISO 3166 numeric) for an ISO3 code.
+
+    >>> acled_country("COD"), acled_country("KEN")
+    (('Democratic Republic of Congo', 180), ('Kenya', 404))
+    """
+    name, numeric = _country(iso3)
+    return (_ACLED_COUNTRY.get((iso3 or "").upper(), name) if name else None), numeric
+
+
+def acled_actor(ent: Entity, inter: int | None = None) -> str:
+    """An actor's name in ACLED's style, from the resolved entity: by role and country for state forces,
+    protesters, rioters and civilians ("Police Forces of Pakistan", "Protesters (Kenya)"); else the resolved
+    name; an unresolved mention only when nothing else is known.
+
+    >>> acled_actor(Entity(text="the army", country="PAK", sector="MIL"))
+    'Military Forces of Pakistan'
+    >>> acled_actor(Entity(text="demonstrators", country="BGD", sector="PRT"), inter=5)
+    'Rioters (Bangladesh)'
+    >>> acled_actor(Entity(text="the BLA", name="Baloch Liberation Army", country="PAK", sector="REB"))
+    'Baloch Liberation Army'
+    """
+    country = acled_country(ent.country)[0]
+    pattern = _INTER_NAME.get(inter or 0) or _ACLED_NAME.get(ent.sector or "")
+    if country and pattern:
+        return pattern.format(country=country)
+    if country and _bare_state(ent):  # a state named bare ("Ethiopia", "the two countries", "Tehran")
+        return f"Government of {country}"
+    return ent.name or ent.text
+
+
+def _bare_state(ent: Entity) -> bool:
+    """A country acting as a whole: an ISO country, no sector, and no name of its own but the country's."""
+    if ent.sector or not _country(ent.country)[0]:
+        return False
+    if not ent.name:
+        return True
+    from .filters import country_names
+
+    return country_names().get(re.sub(r"[^a-z0-9]+", " ", ent.name.lower()).strip()) == ent.country
+
+
+def _event_country(ev: Event) -> str | None:
+    """Where the event happened, as an ISO3 code: the place's country, else the first recipient's, else the first
+    actor's (only ISO countries: IGO, NGO … are no place)."""
+    if ev.location and _country(ev.location.country)[0]:
+        return ev.location.country
+    for ent in (*ev.recipient, *ev.actor):
+        if _country(ent.country)[0]:
+            return ent.country
+    return None
+
+
 def acled_row(ev: Event, source: str | None = None) -> dict[str, Any]:
-    """One event as an ACLED row (ACLED column name -> value; blank where detente does not know)."""
+    """One event as an ACLED row (ACLED column name -> value; blank where detente does not know).
+
+    ``fatalities`` is 0 when no death is reported (ACLED's convention); ``inter2`` is 0 when there is no second
+    actor; ``country``/``iso`` come from the place, else from the recipient or actor (``geo_precision`` 3 then).
+    """
     a1 = ev.actor[0] if ev.actor else None
     a2 = ev.recipient[0] if ev.recipient else None
     i1, i2 = _inter(a1, ev, first=True), _inter(a2, ev, first=False)
     if i1 is not None and a2 is None:
         interaction: str | None = f"{i1}0"
+        i2 = 0
     elif i1 is not None and i2 is not None:
         interaction = "".join(str(i) for i in sorted((i1, i2)))
     else:
@@ -294,39 +378,52 @@ def acled_row(ev: Event, source: str | None = None) -> dict[str, Any]:
     disorder = _disorder().get((ev.acled_type or "", ev.acled_subtype or "")) or _disorder().get(
         (ev.acled_type or "", ""))
     loc = ev.location
-    name, numeric = _country(loc.country if loc else None)
+    where = _event_country(ev)
+    name, numeric = acled_country(where)
+    on_place = loc is not None and loc.country == where
+    geo = _GEO_PRECISION.get(loc.precision or "") if on_place and loc else None
+    if geo is None and where:
+        geo = 3  # only the country is known
     killed = ev.toll.killed if ev.toll else None
     civ = (disorder or "").startswith("Political violence") and any(
         _inter(r, ev, first=False) == 7 for r in ev.recipient)
     host = urlsplit(ev.url).hostname if ev.url else None
     values: dict[str, Any] = {
         "id": ev.id, "date": ev.date, "year": ev.date.year if ev.date else None,
-        "time_precision": _TIME_PRECISION.get(ev.date_precision or ""),
+        "time_precision": _TIME_PRECISION.get(ev.date_precision or "day") if ev.date else None,
         "disorder_type": disorder, "acled_type": ev.acled_type, "acled_subtype": ev.acled_subtype,
-        "actor1": entity_label(a1) if a1 else None,
-        "assoc_actor_1": "; ".join(entity_label(e) for e in ev.actor[1:]) or None, "inter1": i1,
-        "actor2": entity_label(a2) if a2 else None,
-        "assoc_actor_2": "; ".join(entity_label(e) for e in ev.recipient[1:]) or None, "inter2": i2,
+        "actor1": acled_actor(a1, i1) if a1 else None,
+        "assoc_actor_1": _assoc(ev.actor[1:], a1, i1), "inter1": i1,
+        "actor2": acled_actor(a2, i2) if a2 else None,
+        "assoc_actor_2": _assoc(ev.recipient[1:], a2, i2), "inter2": i2,
         "interaction": interaction, "civilian_targeting": "Civilian targeting" if civ else None,
         "iso_numeric": numeric, "country_name": name,
-        "location_admin1": loc.admin1 if loc else None, "location_name": loc.name if loc else None,
-        "location_lat": loc.lat if loc else None, "location_lon": loc.lon if loc else None,
-        "geo_precision": _GEO_PRECISION.get(loc.precision or "") if loc else None,
+        "location_admin1": loc.admin1 if on_place and loc else None,
+        "location_name": loc.name if on_place and loc else None,
+        "location_lat": loc.lat if on_place and loc else None, "location_lon": loc.lon if on_place and loc else None,
+        "geo_precision": geo,
         "source": source or host, "evidence_text": ev.evidence.text,
-        "killed_best": killed.best if killed else None,
+        "killed_best": killed.best if killed and killed.best is not None else 0,
         "tags": f"detente modality: {ev.modality.value}" if ev.modality != Modality.asserted else None,
     }
     return {col: values.get(src) if src else None for col, src in acled_columns()}
 
 
+def _assoc(ents: Sequence[Entity], main: Entity | None, inter: int | None) -> str | None:
+    """Associated actors: the other entities of a side, ACLED-named, without repeating the main actor's name."""
+    first = acled_actor(main, inter) if main else None
+    names = [n for n in dict.fromkeys(acled_actor(e) for e in ents) if n != first]
+    return "; ".join(names) or None
+
+
 def _write_acled(events: Iterable[Event], fh: IO[str], sources: Mapping[str, str] | None) -> int:
-    """ACLED-style CSV: only events with an ACLED type that are reported as having happened."""
+    """ACLED-style CSV: only dated events with an ACLED type that are reported as having happened."""
     cols = [c for c, _ in acled_columns()]
     w = csv.writer(fh)
     w.writerow(cols)
     n = 0
     for ev in events:
-        if not ev.acled_type or ev.modality in _NOT_HAPPENED:
+        if not ev.acled_type or ev.modality in _NOT_HAPPENED or ev.date is None:
             continue
         row = acled_row(ev, (sources or {}).get(ev.article_id))
         w.writerow([_cell(row[c]) for c in cols])

@@ -194,7 +194,8 @@ def _keep(alert: Alert, rule: Rule) -> bool:
 
 
 def run_rules(events: Sequence[Event], rules: WatchRules, *, since: dt.date | None = None) -> list[Alert]:
-    """All alerts of all rules (dated on or after ``since`` when given), sorted by date, kind, dyad."""
+    """All alerts of all rules (dated on or after ``since`` when given), sorted by date, kind, dyad; an alert two
+    rules find is given once (see :func:`_dedup`)."""
     alerts: list[Alert] = []
     for rule in rules.rules:
         evs = _select(events, rule)
@@ -210,8 +211,23 @@ def run_rules(events: Sequence[Event], rules: WatchRules, *, since: dt.date | No
             found += de_escalation_alerts(evs, after_days=rule.de_escalation.after_days,
                                           types=rule.de_escalation.types, rule=rule.name)
         alerts += [a for a in found if _keep(a, rule) and (since is None or a.date >= since)]
-    alerts.sort(key=lambda a: (a.date, a.kind, a.dyad, a.rule, a.id))
-    return alerts
+    return _dedup(alerts)
+
+
+def _dedup(alerts: list[Alert]) -> list[Alert]:
+    """One alert per (kind, pair of countries — ordered for tit-for-tat —, date): when several rules find it, the first rule's alert is kept
+    (its id, score, message and events) and ``rule`` names every rule that found it ("a, b")."""
+    kept: dict[tuple[str, tuple[str, ...], dt.date], Alert] = {}
+    rules: dict[tuple[str, tuple[str, ...], dt.date], list[str]] = {}
+    for a in alerts:
+        key = (a.kind, a.dyad if a.kind == "tit_for_tat" else tuple(sorted(a.dyad)), a.date)  # who answered whom
+        kept.setdefault(key, a)
+        names = rules.setdefault(key, [])
+        if a.rule not in names:
+            names.append(a.rule)
+    out = [a if len(rules[k]) == 1 else a.model_copy(update={"rule": ", ".join(rules[k])}) for k, a in kept.items()]
+    out.sort(key=lambda a: (a.date, a.kind, a.dyad, a.rule, a.id))
+    return out
 
 
 # --- state ---------------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from .. import __version__
 from ..errors import DetenteError
+from ..filters import country_codes, event_types
 from ..schema import Article, Incident
 from ..web import static_dir
 from .models import (
@@ -36,12 +37,11 @@ STATUS = {
     **dict.fromkeys(("E200", "E201", "E202", "E203", "E204", "E205", "E213", "E902", "E905"), 503),
 }
 
-COUNTRIES = r"^[A-Za-z]{3}(,[A-Za-z]{3})*$"
 Actor = Annotated[str | None, Query(description="Actor or recipient name contains this (any case).")]
-Country = Annotated[str | None, Query(pattern=COUNTRIES, description="Actor or recipient country, ISO3; "
-                                                                     "comma-separated for any of several.")]
-EvType = Annotated[str | None, Query(alias="type", pattern=r"^[A-Za-z_]+(,[A-Za-z_]+)*$",
-                                     description="PLOVER event type, e.g. ASSAULT (comma-separated: any).")]
+Country = Annotated[str | None, Query(max_length=500, description="Actor or recipient country: ISO3 code or country "
+                                      "name (PAK, Pakistan); comma-separated for any of several. Unknown: 422.")]
+EvType = Annotated[str | None, Query(alias="type", max_length=500, description="PLOVER event type, e.g. ASSAULT "
+                                     "(comma-separated: any). Unknown: 422 naming the accepted types.")]
 Since = Annotated[dt.date | None, Query(description="Events on or after this date (YYYY-MM-DD).")]
 Until = Annotated[dt.date | None, Query(description="Events on or before this date (YYYY-MM-DD).")]
 Text = Annotated[str | None, Query(max_length=500, description="Evidence sentence contains this (any case).")]
@@ -90,6 +90,10 @@ def create_app(store: Any = None, *, db: str | None = None, coder: Any = None, r
                               "evidence, dyads; code new text. See docs/api.md.")
     app.state.service = svc
 
+    def _types(value: str | None) -> str | None:
+        """PLOVER types, or types the store holds; else E206 (422) naming the accepted ones."""
+        return event_types(value, also=lambda: svc.stats()["events_by_type"])
+
     @app.exception_handler(DetenteError)
     async def _detente_error(_: Request, exc: DetenteError) -> JSONResponse:
         return JSONResponse({"detail": str(exc), "code": exc.code}, status_code=STATUS.get(exc.code, 500))
@@ -102,8 +106,9 @@ def create_app(store: Any = None, *, db: str | None = None, coder: Any = None, r
                     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
                     canonical: Canonical = False) -> EventPage:
         """Events matching every given filter, oldest first (undated last)."""
-        rows, more = svc.events_page(canonical=canonical, limit=limit, offset=offset, actor=actor, country=country,
-                                     event_type=event_type, since=since, until=until, text=text)
+        rows, more = svc.events_page(canonical=canonical, limit=limit, offset=offset, actor=actor,
+                                     country=country_codes(country), event_type=_types(event_type),
+                                     since=since, until=until, text=text)
         return EventPage(events=[EventOut.from_event(e) for e in rows], limit=limit, offset=offset, more=more,
                          canonical=canonical)
 
@@ -132,12 +137,12 @@ def create_app(store: Any = None, *, db: str | None = None, coder: Any = None, r
     @app.get("/api/incidents", response_model=list[Incident], tags=["events"])
     def list_incidents(kind: Annotated[Literal["natural_disaster", "man_made_disaster"] | None, Query(
                            description="natural_disaster or man_made_disaster")] = None,
-                       country: Annotated[str | None, Query(pattern=COUNTRIES, description="Country of the place, "
-                                                            "ISO3; comma-separated for several.")] = None,
+                       country: Annotated[str | None, Query(max_length=500, description="Country of the place: "
+                                                            "ISO3 or name; comma-separated for several.")] = None,
                        since: Since = None, until: Until = None,
                        limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[Incident]:
         """Disasters and accidents the articles report (not events: PLOVER codes none), oldest first."""
-        return svc.incidents(kind=kind, country=country, since=since, until=until, limit=limit)
+        return svc.incidents(kind=kind, country=country_codes(country), since=since, until=until, limit=limit)
 
     @app.get("/api/stats", response_model=StatsOut, tags=["summary"])
     def stats() -> StatsOut:
@@ -148,8 +153,8 @@ def create_app(store: Any = None, *, db: str | None = None, coder: Any = None, r
     def timeline(actor: Actor = None, country: Country = None, event_type: EvType = None, since: Since = None,
                  until: Until = None, text: Text = None, canonical: Canonical = False) -> TimelineOut:
         """Events per day by quad class (same filters as /api/events; undated events are left out)."""
-        points = svc.timeline(canonical=canonical, actor=actor, country=country, event_type=event_type,
-                              since=since, until=until, text=text)
+        points = svc.timeline(canonical=canonical, actor=actor, country=country_codes(country),
+                              event_type=_types(event_type), since=since, until=until, text=text)
         return TimelineOut.model_validate({"canonical": canonical, "points": points})
 
     # --- dyads -------------------------------------------------------------------------------------------------
@@ -165,7 +170,7 @@ def create_app(store: Any = None, *, db: str | None = None, coder: Any = None, r
              until: Until = None, canonical: AutoCanonical = None,
              limit: Annotated[int, Query(ge=0, le=5000)] = 200) -> DyadSeriesOut:
         """The daily or weekly series of a country pair, and its latest ``limit`` events."""
-        a, b = a.upper(), b.upper()
+        a, b = country_codes(a), country_codes(b)
         if a == b:
             raise HTTPException(422, "A dyad needs two different countries.")
         out = svc.dyad(a, b, freq=freq, directed=directed, canonical=canonical, since=since, until=until,

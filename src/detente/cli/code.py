@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from enum import Enum
@@ -17,9 +16,13 @@ from ..detect.event_model import DEFAULT_MIN_CONFIDENCE
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from . import app
+from ..errors import DetenteError
+from . import app, fail
+from .render import (
+    ALERT_COLUMNS, ALERT_DEFAULT, DYAD_COLUMNS, DYAD_DEFAULT, EVENT_COLUMNS, EVENT_DEFAULT, EVENT_WIDE,
+    INCIDENT_COLUMNS, columns_help, pick, show, table,
+)
 
-out = Console()
 err = Console(stderr=True)
 
 
@@ -29,30 +32,6 @@ class OutFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     none = "none"
-
-
-FLAT_COLUMNS = ("id", "article_id", "date", "event_type", "mode", "quad_class", "intensity", "actor", "recipient",
-                "location", "location_country", "admin1", "lat", "lon", "killed", "injured", "modality", "confidence",
-                "evidence")
-
-
-def _flat(e) -> dict:
-    loc = e.location
-    return {
-        "id": e.id, "article_id": e.article_id, "date": e.date.isoformat() if e.date else "",
-        "event_type": e.event_type, "mode": e.mode or "", "quad_class": e.quad_class, "intensity": e.intensity,
-        "actor": "; ".join(_ent(x) for x in e.actor), "recipient": "; ".join(_ent(x) for x in e.recipient),
-        "location": loc.name if loc else "", "location_country": loc.country if loc else "",
-        "admin1": (loc.admin1 or "") if loc else "", "lat": loc.lat if loc else "", "lon": loc.lon if loc else "",
-        "killed": e.toll.killed.best if e.toll and e.toll.killed else "",
-        "injured": e.toll.injured.best if e.toll and e.toll.injured else "",
-        "modality": e.modality.value, "confidence": e.confidence, "evidence": e.evidence.text,
-    }
-
-
-def _ent(x) -> str:
-    code = x.code or "?"
-    return f"{code} ({x.name})" if x.name else code
 
 
 @app.command("code")
@@ -78,12 +57,25 @@ def code_cmd(
     cluster: Annotated[str, typer.Option(help="Dask cluster: local, slurm, kubernetes, or a scheduler address "
                                          "(tcp://host:8786)")] = "local",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary")] = False,
+    columns: Annotated[Optional[str], typer.Option(help=columns_help(EVENT_COLUMNS, EVENT_DEFAULT) + " Table only.",
+                                                   show_default=False)] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="table: every column but the evidence ("
+                                       + ",".join(EVENT_WIDE) + ")")] = False,
+    evidence: Annotated[bool, typer.Option("--evidence", help="table: add the evidence sentence")] = False,
 ) -> None:
-    """Code news articles into PLOVER events (printed; with --db also stored)."""
+    """Code news articles into PLOVER events (printed; with --db also stored).
+
+    The table shows date, type, actor → recipient, place and killed; --wide, --columns and --evidence show more.
+    """
     from ..coder import Coder
     from ..ingest import read
     from ..pipeline import RunStats, code_stream
 
+    _check_inputs(inputs)
+    try:
+        names = pick(columns, wide, EVENT_COLUMNS, EVENT_DEFAULT, EVENT_WIDE, evidence=evidence)
+    except DetenteError as exc:
+        raise fail(str(exc)) from None
     mapping = {k: v for k, v in {"text": text_col, "published": date_col}.items() if v}
     records = read(inputs, fmt=fmt, published=published, source=source, url=url, mapping=mapping or None)
     coder = Coder(min_confidence=min_confidence, actors=list(actors or []), minilm=minilm)
@@ -95,9 +87,9 @@ def code_cmd(
     stats = RunStats()
     rows: list = []
     incidents: list = []
-    show = not quiet and err.is_terminal
+    progress = not quiet and err.is_terminal
     with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not show, transient=True) as prog:
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not progress, transient=True) as prog:
         task = prog.add_task("code", total=None, rate="")
         import time
 
@@ -138,9 +130,10 @@ def code_cmd(
             incidents.extend(coded.incidents)
     if store is not None:
         store.close()
-    _emit(rows, output)
+    _emit(rows, output, names)
     if output == OutFormat.table and incidents:  # json/jsonl/csv stay one event per record (scripts read them)
-        _emit_incidents(incidents)
+        show(Console(), table(incidents, list(INCIDENT_COLUMNS), INCIDENT_COLUMNS,
+                              title="disasters and accidents (not events)"))
     if not quiet:
         err.print(f"{stats.articles} articles ({stats.skipped} already stored), {stats.events} events, "
                   f"{stats.incidents} disasters or accidents, {stats.rejects} rejected", highlight=False)
@@ -148,39 +141,25 @@ def code_cmd(
         raise typer.Exit(1)
 
 
-def _emit(events: list, output: OutFormat) -> None:
+def _check_inputs(inputs: list[str]) -> None:
+    """A path that does not exist (or a pattern that matches nothing) is a user error: exit 2 before any work."""
+    import glob
+
+    missing = [i for i in inputs if i != "-" and not Path(i).exists() and not Path(i).is_symlink()
+               and not (glob.has_magic(i) and glob.glob(i, recursive=True))]
+    if missing:
+        raise fail("no such file or directory: " + ", ".join(missing))
+
+
+def _emit(events: list, output: OutFormat, names: list[str]) -> None:
     if output == OutFormat.json:
         sys.stdout.write(json.dumps([e.model_dump(mode="json") for e in events], indent=1) + "\n")
-    elif output == OutFormat.csv:
-        w = csv.DictWriter(sys.stdout, fieldnames=FLAT_COLUMNS)
-        w.writeheader()
-        for e in events:
-            w.writerow(_flat(e))
+    elif output == OutFormat.csv:  # the store's flat columns, as `detente export --format csv` writes them
+        from ..export import export
+
+        export(events, sys.stdout, "csv")
     elif output == OutFormat.table and events:
-        table = Table(show_lines=False)
-        for col in ("date", "type", "mode", "actor", "recipient", "where", "killed", "modality", "conf"):
-            table.add_column(col)
-        for e in events:
-            f = _flat(e)
-            table.add_row(f["date"], e.event_type, f["mode"], f["actor"], f["recipient"],
-                          ", ".join(x for x in (f["location"], f["location_country"]) if x), str(f["killed"]),
-                          f["modality"], f"{e.confidence:.2f}")
-        out.print(table)
-
-
-def _emit_incidents(incidents: list) -> None:
-    table = Table(title="disasters and accidents (not events)", show_lines=False)
-    for col in ("date", "kind", "hazard", "where", "killed", "injured", "conf"):
-        table.add_column(col)
-    for x in incidents:
-        loc = x.location
-        killed = x.toll.killed.best if x.toll and x.toll.killed else None
-        injured = x.toll.injured.best if x.toll and x.toll.injured else None
-        table.add_row(x.date.isoformat() if x.date else "", x.kind.replace("_", " "), x.hazard,
-                      ", ".join(v for v in (loc.name, loc.country) if v) if loc else "",
-                      "" if killed is None else str(killed), "" if injured is None else str(injured),
-                      f"{x.confidence:.2f}")
-    out.print(table)
+        show(Console(), table(events, names, EVENT_COLUMNS))
 
 
 @app.command("schema")
@@ -220,10 +199,13 @@ def demo_cmd(
         except ImportError:
             pass
         summary = store.stats()
+    out = Console()
     out.rule("detente demo")
     out.print(f"articles coded: {stats.coded}   events: {stats.events}   rejects: {stats.rejects}")
     if linked is not None:
-        out.print(f"after linking: {linked}")
+        out.print(f"after linking: {linked.linked} of {linked.reports} reports -> {linked.canonical} events "
+                  f"({linked.merged} reported by several articles), {linked.responses} responses, "
+                  f"{linked.episodes} episodes", highlight=False)
     t = Table(title="events by PLOVER type")
     t.add_column("type")
     t.add_column("events", justify="right")
@@ -235,29 +217,17 @@ def demo_cmd(
     with open_store(db) as store:
         dyads = top_dyads(store.events(), n=10)
     if len(dyads):
-        d = Table(title="most active actor pairs (countries, both directions)")
-        for col in ("a", "b", "events", "conflict", "coop", "killed"):
-            d.add_column(col, justify="right" if col not in ("a", "b") else "left")
-        for row in dyads.itertuples():
-            d.add_row(row.a, row.b, str(row.events), str(row.conflict), str(row.coop), str(row.killed))
-        out.print(d)
+        show(out, table([{**r, "arrow": "–"} for r in dyads.to_dict("records")], DYAD_DEFAULT, DYAD_COLUMNS,
+                        title="most active actor pairs (countries, both directions)"))
     from ..analyze import load_rules, run_rules
 
     with open_store(db) as store:
         canonical = store.canonical_events() or store.events()
-    rules = load_rules(str(resources.files("detente") / "data" / "watch" / "rules.example.yaml"))
+    rules_path = Path(str(resources.files("detente") / "data" / "watch" / "rules.example.yaml"))
+    rules = load_rules(rules_path)
     alerts = sorted(run_rules(canonical, rules), key=lambda a: (str(a.date), a.kind))
     if alerts:
-        a_table = Table(title="alerts (data/watch/rules.example.yaml)")
-        for col in ("date", "kind", "dyad", "message"):
-            a_table.add_column(col)
-        seen = set()
-        for a in alerts:
-            key = (a.kind, tuple(sorted(a.dyad)), a.date)
-            if key in seen:
-                continue  # the same alert from two rules
-            seen.add(key)
-            a_table.add_row(str(a.date), a.kind, "–".join(a.dyad), a.message)
-        out.print(a_table)
-    out.print(f"rejects: {summary.get('rejects', stats.rejects)}   store: {db}")
-    out.print("next: detente events --db " + db + "   |   detente dyads --db " + db)
+        show(out, table(alerts, ALERT_DEFAULT, ALERT_COLUMNS, title="alerts (the example rules)"))
+        out.print(f"rules: {rules_path}", soft_wrap=True, highlight=False)
+    out.print(f"rejects: {summary.get('rejects', stats.rejects)}   store: {db}", soft_wrap=True, highlight=False)
+    out.print(f"next: detente events --db {db}   |   detente dyads --db {db}", soft_wrap=True, highlight=False)

@@ -10,10 +10,13 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from ..schema import stable_id
-from . import app
+from . import app, fail
+from .render import (
+    ALERT_COLUMNS, ALERT_DEFAULT, DYAD_COLUMNS, DYAD_DEFAULT, SERIES_COLUMNS, SERIES_DEFAULT, columns_help, pick, show,
+    table,
+)
 
 out = Console()
 
@@ -69,8 +72,12 @@ def dyads(
     until: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"])] = None,
     directed: Annotated[bool, typer.Option(help="count A→B and B→A apart")] = False,
     fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    columns: Annotated[Optional[str], typer.Option(help=columns_help(DYAD_COLUMNS, DYAD_DEFAULT),
+                                                   show_default=False)] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="table: every column (adds intensity, balance)")] = False,
 ) -> None:
     """The most active country pairs (events, cooperation, conflict, intensity, fatalities)."""
+    names = _pick(columns, wide, DYAD_COLUMNS, DYAD_DEFAULT)
     from ..analyze import top_dyads
     from ..store import open_store
 
@@ -82,43 +89,41 @@ def dyads(
     elif fmt is TableFormat.csv:
         sys.stdout.write(df.to_csv(index=False))
     else:
-        table = Table("dyad", "events", "coop", "conflict", "intensity", "killed", "balance", "first", "last")
         arrow = "→" if directed else "–"
-        for r in df.itertuples():
-            bal = "" if r.balance != r.balance else f"{r.balance:+.2f}"
-            table.add_row(f"{r.a}{arrow}{r.b}", str(r.events), str(r.coop), str(r.conflict), f"{r.intensity:g}",
-                          str(r.killed), bal, str(r.first), str(r.last))
-        out.print(table)
+        show(Console(), table([{**r, "arrow": arrow} for r in df.to_dict("records")], names, DYAD_COLUMNS))
 
 
 @app.command()
 def dyad(
-    a: Annotated[str, typer.Argument(help="country code, e.g. PAK")],
-    b: Annotated[str, typer.Argument(help="country code, e.g. IRN")],
+    a: Annotated[str, typer.Argument(help="country code or name, e.g. PAK or Pakistan")],
+    b: Annotated[str, typer.Argument(help="country code or name, e.g. IRN or Iran")],
     db: DbOpt = None,
     freq: Annotated[Freq, typer.Option(help="D daily, W weekly (weeks start Monday)")] = Freq.D,
     directed: Annotated[bool, typer.Option(help="only events by A against B")] = False,
     out_prefix: Annotated[Optional[Path], typer.Option("--out", help="write <out>.png and <out>.html")] = None,
+    columns: Annotated[Optional[str], typer.Option(help=columns_help(SERIES_COLUMNS, SERIES_DEFAULT),
+                                                   show_default=False)] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="every column (adds q1-q4 and the intensity by side)")]
+    = False,
 ) -> None:
     """Print a dyad's series; with --out also write a PNG and a self-contained HTML chart."""
+    names = _pick(columns, wide, SERIES_COLUMNS, SERIES_DEFAULT)
     from ..analyze import dyad_chart, dyad_series
-    from ..analyze.series import country_code
     from ..store import open_store
 
-    a, b = country_code(a), country_code(b)
+    a, b = _country(a), _country(b)
     with open_store(db, read_only=_read_only(db)) as store:
         evs = {e.id: e for c in (a, b) for e in store.canonical_events(country=c)}
         if not evs:
             evs = {e.id: e for c in (a, b) for e in store.events(country=c)}
     df = dyad_series(list(evs.values()), a, b, freq=freq.value, directed=directed)
     busy = df[df["events"] > 0]
+    out = Console()
     if busy.empty:
         out.print(f"no events between {a} and {b}")
     else:
-        table = Table("date", *busy.columns)
-        for ts, row in busy.iterrows():
-            table.add_row(str(ts.date()), *("" if v != v else f"{v:.3g}" for v in row))
-        out.print(table)
+        rows = [{"date": ts.date(), **row} for ts, row in zip(busy.index, busy.to_dict("records"))]
+        show(out, table(rows, names, SERIES_COLUMNS))
         out.print(f"{len(df)} periods, {len(busy)} with events (empty periods omitted here; kept in the chart)")
     if out_prefix is not None:
         png, page = dyad_chart(df, out_prefix, title=f"{a} {'→' if directed else '–'} {b} ({freq.value})")
@@ -136,8 +141,12 @@ def watch(
     fmt: Annotated[AlertFormat, typer.Option("--format", "-f", help="stdout format")] = AlertFormat.table,
     state: Annotated[Optional[Path], typer.Option(help="state file (default: per store and rules file, in the "
                                                   "user state dir)")] = None,
+    columns: Annotated[Optional[str], typer.Option(help=columns_help(ALERT_COLUMNS, ALERT_DEFAULT),
+                                                   show_default=False)] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="table: every column (adds score, rule, id)")] = False,
 ) -> None:
     """Run alert rules over the store and emit alerts not emitted before."""
+    names = _pick(columns, wide, ALERT_COLUMNS, ALERT_DEFAULT)
     from ..analyze import load_rules, post_alerts
     from ..analyze import watch as run_watch
     from ..analyze.watch import alerts_jsonl, load_state, save_state
@@ -151,10 +160,10 @@ def watch(
     if fmt is AlertFormat.jsonl:
         sys.stdout.write(alerts_jsonl(alerts))
     else:
-        table = Table("date", "kind", "dyad", "score", "message", "rule")
-        for al in alerts:
-            table.add_row(str(al.date), al.kind, "–".join(al.dyad), f"{al.score:g}", al.message, al.rule)
-        out.print(table if alerts else "no new alerts")
+        if alerts:
+            show(Console(), table(alerts, names, ALERT_COLUMNS))
+        else:
+            Console().print("no new alerts")
     if out_file is not None and alerts:
         out_file.parent.mkdir(parents=True, exist_ok=True)
         with out_file.open("a", encoding="utf-8") as fh:
@@ -162,6 +171,29 @@ def watch(
     if webhook and alerts:
         post_alerts(webhook, alerts)
     save_state(state_path, new_state)  # only after every sink succeeded: a failed webhook re-sends next run
+
+
+def _pick(columns: str | None, wide: bool, catalogue: dict, default: tuple[str, ...]) -> list[str]:
+    from ..errors import DetenteError
+
+    try:
+        return pick(columns, wide, catalogue, default)
+    except DetenteError as exc:
+        raise fail(str(exc)) from None
+
+
+def _country(value: str) -> str:
+    """One country code from a code or a name; anything else is a user error (exit 2)."""
+    from ..errors import DetenteError
+    from ..filters import country_codes
+
+    try:
+        code = country_codes(value)
+    except DetenteError as exc:
+        raise fail(str(exc)) from None
+    if code is None or "," in code:
+        raise fail(f"give one country (a code such as PAK or a name such as Pakistan), not {value!r}")
+    return code
 
 
 def _read_only(db: str | None) -> bool:

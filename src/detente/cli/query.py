@@ -18,15 +18,22 @@ from rich.table import Table
 
 from ..errors import DetenteError
 from . import app, err, fail
+from .render import EVENT_COLUMNS, EVENT_DEFAULT, EVENT_WIDE, columns_help, pick, show, table
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="Store: DuckDB path or postgresql:// DSN [env DETENTE_DB; "
                                                          "default: the user data dir].", show_default=False)]
 ActorOpt = Annotated[str | None, typer.Option(help="Actor or recipient name contains this (any case).")]
-CountryOpt = Annotated[str | None, typer.Option(help="Actor or recipient country, ISO3 (comma-separated: any).")]
-TypeOpt = Annotated[str | None, typer.Option("--type", help="PLOVER event type, e.g. ASSAULT (comma-separated).")]
+CountryOpt = Annotated[str | None, typer.Option(help="Actor or recipient country: ISO3 code or name, e.g. PAK or "
+                                                    "Pakistan (comma-separated: any).")]
+TypeOpt = Annotated[str | None, typer.Option("--type", help="PLOVER event type, e.g. ASSAULT (comma-separated: any).")]
 SinceOpt = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Events on or after this date.")]
 UntilOpt = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Events on or before this date.")]
 TextOpt = Annotated[str | None, typer.Option(help="Evidence sentence contains this (any case).")]
+ColumnsOpt = Annotated[str | None, typer.Option(help=columns_help(EVENT_COLUMNS, EVENT_DEFAULT) + " Table only.",
+                                                show_default=False)]
+WideOpt = Annotated[bool, typer.Option("--wide", help="Table: every column but the evidence (" + ",".join(EVENT_WIDE)
+                                       + "); use with a wide terminal.")]
+EvidenceOpt = Annotated[bool, typer.Option("--evidence", help="Table: add the evidence sentence.")]
 
 
 class EventsFormat(str, Enum):
@@ -66,31 +73,19 @@ def _store(db: str | None) -> Iterator[Any]:
         raise fail(str(exc)) from None
 
 
-def _filters(actor: str | None, country: str | None, type_: str | None, since: dt.datetime | None,
+def _filters(store: Any, actor: str | None, country: str | None, type_: str | None, since: dt.datetime | None,
              until: dt.datetime | None, text: str | None) -> dict[str, Any]:
+    """The store's filter keywords; an unknown country or type is a user error (exit 2) naming the right values
+    (types the store holds are accepted too)."""
+    from ..filters import country_codes, event_types
+
+    try:
+        country = country_codes(country)
+        type_ = event_types(type_, also=lambda: store.stats()["events_by_type"])
+    except DetenteError as exc:
+        raise fail(str(exc)) from None
     return {"actor": actor, "country": country, "event_type": type_, "since": since.date() if since else None,
             "until": until.date() if until else None, "text": text}
-
-
-def _short(value: str | None, n: int) -> str:
-    if not value:
-        return ""
-    return value if len(value) <= n else value[: n - 1] + "…"
-
-
-def _table(events: list[Any], console: Console, total_hint: str) -> None:
-    table = Table(show_lines=False, header_style="bold", caption=total_hint)
-    for col in ("date", "type", "mode", "actor", "recipient", "where", "killed", "evidence"):
-        table.add_column(col, overflow="fold" if col == "evidence" else "ellipsis")
-    for ev in events:
-        def who(ents: list[Any]) -> str:
-            return "; ".join(filter(None, (f"{e.name or e.text}" + (f" ({e.code})" if e.code else "") for e in ents)))
-        killed = ev.toll.killed.best if ev.toll and ev.toll.killed else None
-        where = ", ".join(filter(None, (ev.location.name, ev.location.country))) if ev.location else ""
-        table.add_row(ev.date.isoformat() if ev.date else "?", ev.event_type, ev.mode or "",
-                      _short(who(ev.actor), 40), _short(who(ev.recipient), 40), _short(where, 30),
-                      "" if killed is None else str(killed), _short(ev.evidence.text, 120))
-    console.print(table)
 
 
 @app.command("events")
@@ -101,22 +96,30 @@ def events_cmd(
                                                           "all otherwise].", show_default=False)] = None,
     fmt: Annotated[EventsFormat | None, typer.Option("--format", help="table (default on a terminal) | json | "
                                                      "jsonl (default when piped) | csv.", show_default=False)] = None,
+    columns: ColumnsOpt = None, wide: WideOpt = False, evidence: EvidenceOpt = False,
     db: DbOpt = None,
 ) -> None:
-    """List stored events, oldest first, filtered by actor, country, type, dates or text."""
+    """List stored events, oldest first, filtered by actor, country, type, dates or text.
+
+    The table shows date, type, actor → recipient, place and killed; --wide, --columns and --evidence show more.
+    """
     out = Console()
     fmt = fmt or (EventsFormat.table if sys.stdout.isatty() else EventsFormat.jsonl)
-    filters = _filters(actor, country, type_, since, until, text)
+    try:
+        names = pick(columns, wide, EVENT_COLUMNS, EVENT_DEFAULT, EVENT_WIDE, evidence=evidence)
+    except DetenteError as exc:
+        raise fail(str(exc)) from None
     if limit is None and fmt is EventsFormat.table:
         limit = 50
     with _store(db) as store:
+        filters = _filters(store, actor, country, type_, since, until, text)
         try:
             found = store.events(**filters, limit=limit)
         except DetenteError as exc:
             raise fail(str(exc)) from None
     if fmt is EventsFormat.table:
         hint = f"{len(found)} events" + (f" (--limit {limit})" if limit is not None and len(found) == limit else "")
-        _table(found, out, hint)
+        show(out, table(found, names, EVENT_COLUMNS, caption=hint))
     elif fmt is EventsFormat.json:
         sys.stdout.write(json.dumps([ev.model_dump(mode="json") for ev in found], ensure_ascii=False, indent=1))
         sys.stdout.write("\n")
@@ -143,8 +146,8 @@ def export_cmd(
     from ..export import export
 
     name = ExportFormat(fmt).value if fmt else _SUFFIX.get(Path(out).suffix.lower(), "jsonl")
-    filters = _filters(actor, country, type_, since, until, text)
     with _store(db) as store:
+        filters = _filters(store, actor, country, type_, since, until, text)
         try:
             events = (store.canonical_events(**filters, limit=limit) if canonical
                       else store.events(**filters, limit=limit))
@@ -156,7 +159,8 @@ def export_cmd(
             if exc.errno == errno.EPIPE:
                 raise  # the reader went away (`| head`): click ends quietly, main() exits 0
             raise fail(f"cannot write {out}: {exc.strerror or exc}") from None
-    skipped = f" ({len(events) - n} without an ACLED type or not reported as happened)" if n < len(events) else ""
+    skipped = (f" ({len(events) - n} undated, without an ACLED type or not reported as happened)"
+               if n < len(events) else "")
     err.print(f"wrote {n} {'canonical ' if canonical else ''}events as {name} to "
               f"{'stdout' if out == '-' else out}{skipped}", highlight=False)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import gzip
 import io
+import logging
 import os
 import re
 import sys
@@ -32,6 +33,13 @@ EXTENSIONS: dict[str, str] = {
     ".rss": "feed", ".atom": "feed", ".xml": "feed",
 }
 _GLOB = re.compile(r"[*?\[]")
+# Files a folder of articles often also holds, which are not articles: skipped inside directories (with a W107 log
+# note), still read when named explicitly. Matched on the name before its first dot, any case.
+NOT_ARTICLES = frozenset({
+    "readme", "license", "licence", "copying", "notice", "authors", "contributors", "contributing", "changelog",
+    "changes", "code_of_conduct", "security", "todo", "install", "manifest", "citation",
+})
+log = logging.getLogger("detente.ingest")
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)\b", re.IGNORECASE)
 HEAD = 65536
 
@@ -213,9 +221,22 @@ def _file(path: Path, name: str, fmt: str | None) -> Source:
     return Source(name=name, path=path, fmt=fmt or found, gz=gz)
 
 
+def not_an_article(name: str) -> bool:
+    """True for README-, LICENSE-, CHANGELOG-like file names (``README.md``, ``license.txt``, ``CHANGES``).
+
+    >>> not_an_article("README.md"), not_an_article("Licence"), not_an_article("readme-2024-01-19.txt")
+    (True, True, False)
+    """
+    return name.split(".", 1)[0].lower() in NOT_ARTICLES
+
+
 def _from_dir(root: Path, fmt: str | None) -> Iterator[Source]:
     for path in _walk(root):
         found, gz = format_of(path.name)
         if found is None and fmt is None:
+            continue
+        if not_an_article(path.name):
+            log.warning("[W107] skipped %s: a README/LICENSE-like file, not an article (name it explicitly to "
+                        "code it)", path)
             continue
         yield Source(name=str(path), path=path, fmt=fmt or found, gz=gz)

@@ -10,7 +10,8 @@ const QUADS = {
   0: ["no quad class", "var(--q0)", "#8a8a8a"],
 };
 const PAGE = 100;
-const MAP_LIMIT = 2000;
+const MAP_LIMIT = 2000;       // GET /api/events allows up to 5000
+const INCIDENT_LIMIT = 1000;  // GET /api/incidents allows up to 1000
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 const state = { filters: {}, offset: 0, selected: null, markers: null, map: null };
@@ -122,7 +123,7 @@ async function loadMap() {
         radius: radius(ev), color, weight: 1, fillColor: color, fillOpacity: 0.55,
       });
       const k = killed(ev);
-      m.bindTooltip(`${ev.date || "undated"} ${ev.event_type} — ${loc.name}${k ? ` (${k} killed)` : ""}`);
+      m.bindTooltip(`${ev.date ? shownDate(ev) : "undated"} ${ev.event_type} — ${loc.name}${k ? ` (${k} killed)` : ""}`);
       m.on("click", () => showEvent(ev));
       state.markers.addLayer(m);
     }
@@ -141,7 +142,7 @@ async function loadIncidents(note) {
   if (f.actor || f.type || f.text) return 0;
   let placed = 0;
   try {
-    const rows = await api("incidents", { country: f.country, since: f.since, until: f.until, limit: MAP_LIMIT });
+    const rows = await api("incidents", { country: f.country, since: f.since, until: f.until, limit: INCIDENT_LIMIT });
     for (const x of rows) {
       const loc = x.location;
       if (!loc || loc.lat == null || loc.lon == null) continue;
@@ -154,7 +155,7 @@ async function loadIncidents(note) {
                     `${k ? ` (${k} killed)` : ""}`);
       state.markers.addLayer(m);
     }
-    if (rows.length) note.textContent += ` · ${placed} of ${rows.length} disasters or accidents placed`;
+    if (rows.length) note.textContent += ` · ${placed} of ${rows.length}${rows.length === INCIDENT_LIMIT ? "+" : ""} disasters or accidents placed`;
   } catch (err) {
     note.textContent += " (disasters: " + err.message + ")";
   }
@@ -249,11 +250,19 @@ async function loadTimeline() {
 }
 
 // --- event list ----------------------------------------------------------------------------------------------------
+// A date as precise as it is known: a month-precision event is "2024-01", not the 1st of January.
+function shownDate(ev) {
+  if (!ev.date) return "—";
+  if (ev.date_precision === "year") return ev.date.slice(0, 4);
+  if (ev.date_precision === "month") return ev.date.slice(0, 7);
+  return ev.date;
+}
+
 function eventRow(ev, onclick) {
   const loc = ev.location;
   const row = el("tr", { "data-id": ev.id, onclick },
-    el("td", {}, ev.date || "—"),
-    el("td", {}, dot(ev.quad_class), ev.event_type, ev.modality !== "asserted" ? ` (${ev.modality})` : ""),
+    el("td", { title: ev.date_precision ? `${ev.date_precision} precision` : "" }, shownDate(ev)),
+    el("td", {}, dot(ev.quad_class), ev.event_type, ev.modality !== "asserted" ? el("small", { class: "modality" }, ev.modality) : ""),
     el("td", {}, dyadText(ev)),
     el("td", {}, loc ? loc.name + (loc.country ? ", " + loc.country : "") : ""),
     el("td", {}, killed(ev) ?? ""));
@@ -340,7 +349,9 @@ async function showEvent(ev) {
     if (art.url) meta.append(" · ", el("a", { href: art.url, rel: "noopener noreferrer", target: "_blank" }, "original"));
     box.replaceChildren(head, meta, frag);
     note.textContent = `${art.events.length} event(s) in this article` + (art.warnings.length ? ` · ${art.warnings.length} span(s) not shown` : "");
-    if (first) first.scrollIntoView({ block: "nearest" });
+    // bring the evidence into view inside the article box only: scrollIntoView would also scroll the page (on a
+    // phone, past the filters on every load)
+    if (first) box.scrollTop += first.getBoundingClientRect().top - box.getBoundingClientRect().top - 40;
   } catch (err) {
     fail(box, err);
   }
@@ -385,7 +396,7 @@ async function showDyad(a, b) {
     }));
     barChart(chart, rows, ["material coop", "verbal coop"], ["verbal conflict", "material conflict"], 180);
     body.replaceChildren(...d.events.slice().reverse().map((ev) => el("tr", { "data-id": ev.id, onclick: () => showEvent(ev) },
-      el("td", {}, ev.date || "—"), el("td", {}, dot(ev.quad_class), ev.event_type), el("td", {}, dyadText(ev)),
+      el("td", {}, shownDate(ev)), el("td", {}, dot(ev.quad_class), ev.event_type), el("td", {}, dyadText(ev)),
       el("td", {}, ev.evidence.text))));
     if (!d.events.length) body.append(el("tr", {}, el("td", { colspan: 4, class: "empty" }, "no events between them")));
   } catch (err) {
