@@ -273,3 +273,14 @@ def test_an_unnamed_force_belongs_to_the_country_the_article_is_mostly_about(cod
             "Kenyan officials said the rallies were illegal. Police arrested forty protesters on Tuesday.")
     ev = _one(_code(coder_all, text), "COERCE")
     assert {a.country for a in ev.actor} == {"KEN"}  # two thirds of the country mentions are Kenya's
+
+
+def test_an_attack_with_named_victims_and_no_named_attacker_is_kept():
+    from detente.coder import UNCLAIMED_FACTOR, Coder
+
+    coder = Coder()
+    text = "Eight civilians were killed in an air strike in Idlib on Monday."
+    events = [e for e in coder.code(Article(text=text, published="2024-01-19")).events if e.event_type == "ASSAULT"]
+    assert events and not events[0].actor and {r.country for r in events[0].recipient} == {"SYR"}
+    # the same reading without the victims' country would carry the no-participant factor (0.6), below the threshold
+    assert events[0].confidence >= coder.config.min_confidence and UNCLAIMED_FACTOR > 0.6

@@ -76,6 +76,7 @@ DOMESTIC_SECTORS = {"COP", "JUD", "LEG"}
 LOCAL_SECTORS = DOMESTIC_SECTORS | {"PRT", "CVL", "LAB", "JRN", "OPP", "EDU", "MED", "REL", "BUS", "REF", "MIL", "GOV"}
 APPEAL_TO_PARTIES = re.compile(r"\b(?:restraint|calm|de-?escalat\w*|ceasefire|cease-fire|truce)\b", re.I)
 NO_COUNTRY_SECTORS = {"IGO", "NGO"}
+UNCLAIMED_FACTOR = 0.8  # an attack or arrest whose victims are named and whose author is not: reported that way
 IMPLICIT_SHARE = 0.5  # chosen on the real-news train split against 0.8 (docs/model.md)
 STATE_SECTORS = {None, "GOV", "MIL", "COP", "CVL", "JUD", "LEG"}  # recipients whose country is where the act happened
 
@@ -366,11 +367,14 @@ class Coder:
                 trig_start = offset + doc[m.trigger.start].idx
                 when = event_date(whens, pub, trigger_start=trig_start)
                 on = when.date or pub
-                actor = self._entities(m.sources, doc, offset, on, last_actors, context,
-                                       default_sector=ontology.type_info(m.event_type).default_source_sector)
+                default_sector = ontology.type_info(m.event_type).default_source_sector
+                actor = self._entities(m.tagged_sources, doc, offset, on, last_actors, context,
+                                       default_sector=default_sector) or self._entities(
+                    m.sources, doc, offset, on, last_actors, context, default_sector=default_sector)
                 if not actor and m.speaker:
                     actor = self._entities(m.speaker, doc, offset, on, last_actors, context)
-                recipient = self._entities(m.targets, doc, offset, on, last_actors, context)
+                recipient = self._entities(m.tagged_targets, doc, offset, on, last_actors, context) or \
+                    self._entities(m.targets, doc, offset, on, last_actors, context)
                 actor = [_state_sector(e, m.event_type) for e in actor]
                 if m.event_type == "ASSAULT" and offset in hazards and not any(a.country or a.sector for a in actor):
                     continue  # a flood or a gas explosion that kills is a disaster, not an attack (detect/hazards.py)
@@ -644,6 +648,8 @@ class Coder:
             recipient = list(actor)  # a body meeting by itself (a cabinet, a security committee): PLOVER codes
             # the consultation with the actor as its own recipient
         role_factor = 1.0 if any(e.country for e in actor) else (0.8 if actor else 0.6)
+        if not actor and info.material and any(e.country for e in recipient):
+            role_factor = UNCLAIMED_FACTOR  # "eight civilians were killed in an air strike": the attacker unnamed
         # the main clause's act is reported; a deeply embedded one is more often background or a detail
         role_factor *= PROMINENCE[min(_depth(doc[m.trigger.head]), len(PROMINENCE) - 1)]
         return Event(

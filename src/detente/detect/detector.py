@@ -44,6 +44,8 @@ class Mention:
     alternatives: list[tuple[str, float]] = field(default_factory=list)
     speaker: list[Role] = field(default_factory=list)  # for speech acts: who said it (source when none resolves)
     reference: bool = False  # a back-reference to an event (may add its date/toll/place), never an event alone
+    tagged_sources: list[Role] = field(default_factory=list)  # the event model's phrases (model_roles "prefer")
+    tagged_targets: list[Role] = field(default_factory=list)
 
 
 class EventDetector:
@@ -214,10 +216,10 @@ def model_roles(m: Mention, doc: Doc, reading, policy: str, n_mentions: int) -> 
 
     tagged_src, tagged_tgt = roles("source"), roles("target")
     main = n_mentions == 1 or reading.best()[0] == m.event_type
-    if policy == "prefer" and main:
-        sources, targets = tagged_src or m.sources, tagged_tgt or m.targets
-    else:
-        sources, targets = m.sources or tagged_src, m.targets or tagged_tgt
+    sources, targets = m.sources or tagged_src, m.targets or tagged_tgt
+    if policy == "prefer" and main:  # the coder tries the tagged phrases first, the rules' where they name no one
+        return dataclasses.replace(m, sources=sources, targets=targets, tagged_sources=tagged_src,
+                                   tagged_targets=tagged_tgt)
     if sources is m.sources and targets is m.targets:
         return m
     return dataclasses.replace(m, sources=sources, targets=targets)

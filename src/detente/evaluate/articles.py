@@ -34,7 +34,7 @@ from .common import code_records, finish
 from .metrics import prf
 from ..gold import GoldArticle, GoldError, GoldEvent, Party, parse_article
 
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 INTERNATIONAL = {"IGO": {"IGO", "UNO", "EUR", "AFR", "ASA", "NAT"}, "NGO": {"NGO"}, "BUS": {"MNC"}}
 _ADMIN_WORDS = re.compile(r"\b(province|provincia|state|governorate|region|department|departamento|division|"
                           r"oblast|prefecture|territory|district|county|wilayah|pradesh|the|of)\b")
