@@ -62,3 +62,22 @@ def test_manifest_lists_trained_ids():
     dev_path = REPO / "data" / "gold" / "realnews" / "dev.jsonl"
     dev = [json.loads(line)["id"] for line in dev_path.open(encoding="utf-8")] if dev_path.is_file() else []
     assert not set(dev) & model.trained_ids_  # the dev split is never trained on
+
+
+def test_a_word_classifier_that_does_not_fit_its_cue_table_is_one_error_at_start_up(monkeypatch):
+    import re
+
+    from detente.detect import classifier
+    from detente.detect.detector import EventDetector
+
+    families = classifier.cue_families()
+    assert classifier.TypeClassifier().initialize().classes_  # the shipped one fits
+    # one extra row in classifier_cues.tsv used to make every article a reject; now loading says why, once
+    monkeypatch.setattr(classifier, "cue_families", lambda: families + (("extra", re.compile("x")),))
+    classifier.load_classifier.cache_clear()
+    try:
+        with pytest.raises(DetenteError, match="cue families") as info:
+            EventDetector().initialize()
+        assert info.value.code == "E612"
+    finally:
+        classifier.load_classifier.cache_clear()

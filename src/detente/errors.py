@@ -105,6 +105,9 @@ MESSAGES: dict[str, str] = {
     "E605": "Unknown quad class {value!r}. Allowed: 1, 2, 3, 4.",
     "E606": "Ontology data file {path} is malformed (line {line}: {detail}). Reinstall detente or fix the file.",
     "E611": "The event model at {path} cannot be used ({detail}). Reinstall detente or rebuild it with `make train`.",
+    "E612": "The word classifier at {path} does not fit this detente ({detail}). Reinstall detente or retrain it "
+            "with `make train` (the feature layout is the embeddings, the lexicon types and "
+            "data/detect/classifier_cues.tsv).",
     "E610": "The coder failed on this article ({detail}); it is kept as a reject. Please report it with the raw text.",
     # --- link / analyze / watch (E7xx) -------------------------------------------------------------------------
     "E700": "Watch rules file not found: {path}. Pass --rules with a YAML file (example: detente/data/watch/rules.example.yaml).",

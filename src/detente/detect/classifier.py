@@ -103,9 +103,30 @@ class TypeClassifier:
         self.manifest_ = json.loads(meta.read_text()) if meta.is_file() else {}
         self.classes_ = tuple(self.manifest_.get("classes") or [str(c) for c in arrays["classes"]])
         self.trained_ids_ = frozenset(self.manifest_.get("trained_ids", []))
+        self._check(base)
         # temperature fitted on out-of-fold logits at training time: calibrated probabilities
         self.temperature_ = float(self.manifest_.get("temperature", 1.0))
         return self
+
+    def _check(self, base: Path) -> None:
+        """The artefact must fit the code that feeds it: its labels, its feature width (embeddings × 2, lexicon
+        types, two flags, the cue families of classifier_cues.tsv) and, where the manifest lists them, the cue
+        families by name. A mismatch is one error at start-up (E612), never a wrong prediction per article."""
+        from .embed import dim
+
+        problems = []
+        if set(self.classes_) != set(PLOVER_TYPES) | {NONE}:
+            problems.append(f"its classes {sorted(self.classes_)} are not the 16 PLOVER types and NONE")
+        families = [name for name, _ in cue_families()]
+        width = 2 * dim() + len(PLOVER_TYPES) + 2 + len(families)
+        if self.coef_.shape != (len(self.classes_), width):
+            problems.append(f"its weights are {self.coef_.shape[0]}×{self.coef_.shape[1]}, the features "
+                            f"{len(self.classes_)}×{width} ({len(families)} cue families)")
+        listed = self.manifest_.get("cue_families")
+        if listed is not None and list(listed) != families:
+            problems.append(f"it was trained with cue families {listed}, the table has {families}")
+        if problems:
+            raise DetenteError("E612", path=str(base), detail="; ".join(problems))
 
     def predict_proba(self, cands: list[Candidate]) -> np.ndarray:
         if not cands:

@@ -14,6 +14,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span as SpacySpan
 
 from .. import ontology
+from ..errors import DetenteError
 from .classifier import NONE, Candidate, TypeClassifier, cue_families, load_classifier
 from ..schema import Modality
 from .modality import ModalityReading, read_modality
@@ -76,7 +77,9 @@ class EventDetector:
         self.classifier_: TypeClassifier | None
         try:
             self.classifier_ = load_classifier(str(self.model_path) if self.model_path else None)
-        except Exception:  # noqa: BLE001 — no trained model yet: fall back to the lexicon alone (documented)
+        except DetenteError as exc:  # no trained model file at all: the lexicon alone (documented); a model that
+            if exc.code != "E003":  # is there but does not fit is an error at start-up, never a silent fallback
+                raise
             self.classifier_ = None
         return self
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..annotate import load_nlp
 from ..errors import DetenteError
-from .classifier import MODEL_DIR, MODEL_NAME, NONE, PLOVER_TYPES, featurize
+from .classifier import MODEL_DIR, MODEL_NAME, NONE, PLOVER_TYPES, cue_families, featurize
 from .detector import make_candidate
 from .triggers import TriggerLexicon
 
@@ -231,6 +231,8 @@ def main(argv: list[str] | None = None) -> dict:
         "name": MODEL_NAME,
         "classes": [str(c) for c in model.classes_],
         "features": "model2vec minilm-m2v sentence (256) + trigger window (256) + lexicon readings (16) + 2 flags + cue families (data/detect/classifier_cues.tsv)",
+        "cue_families": [name for name, _ in cue_families()],
+        "n_features": int(X.shape[1]),
         "C": args.c,
         "examples": len(labels),
         "labels": dict(sorted(Counter(labels).items())),
