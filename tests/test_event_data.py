@@ -74,3 +74,20 @@ def test_find_phrase_ignores_case_and_tokenised_spacing():
     assert text[s:e] == "Croatian government's request"
     assert find_phrase("Police arrested him.", "police") == (0, 6)
     assert find_phrase("Policemen came.", "police") is None  # whole words only
+
+
+def test_marked_role_words_beat_the_gold_descriptions(tmp_path):
+    text = "Tanzanian police said on Tuesday they had arrested 14 foreigners. The weather was fine."
+    rec = {"id": "rn-m", "split": "train", "text": text, "title": "", "doc_date": "2024-03-06",
+           "category": "political", "events": [
+               {"event_type": "COERCE", "source": [{"country": "TZA", "sector": "COP", "name": "Tanzanian police force"}],
+                "target": [{"sector": "CVL", "name": "foreign nationals"}],
+                "evidence": ["they had arrested 14 foreigners"]}]}
+    path = tmp_path / "train.jsonl"
+    path.write_text(json.dumps(rec) + "\n")
+    assert not realnews_examples(path, marked={})[0]["roles_known"]  # the descriptions are not in the sentence
+    sentence = "Tanzanian police said on Tuesday they had arrested 14 foreigners."
+    marked = {("rn-m", 0): {"sentence": sentence, "source": ["Tanzanian police"], "target": ["14 foreigners"]}}
+    arrest = realnews_examples(path, marked=marked)[0]
+    assert [(arrest["text"][s:e], side) for s, e, side in arrest["roles"]] == [
+        ("Tanzanian police", "source"), ("14 foreigners", "target")]

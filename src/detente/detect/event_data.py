@@ -101,19 +101,32 @@ def _spans(text: str, sides: list[tuple[str, str | None]], *, variants: bool = F
     return out
 
 
-def realnews_examples(path: Path = REALNEWS / "train.jsonl") -> list[dict[str, Any]]:
+def marked_roles(path: Path = REALNEWS / "role_spans.jsonl") -> dict[tuple[str, int], dict[str, Any]]:
+    """The train events' source and target words as annotators marked them in the evidence sentence
+    (``scripts/realnews/role_spans.py``), by (article id, event index)."""
+    if not path.is_file():
+        return {}
+    return {(r["article"], int(r["event"])): r for r in _jsonl(path)}
+
+
+def realnews_examples(path: Path = REALNEWS / "train.jsonl",
+                      marked: dict[tuple[str, int], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Every sentence of the real-news train split. Role tags: for a sentence that holds exactly one (non-optional)
+    event, the words the annotators marked (``marked_roles``); without marks, the gold participants' names where all
+    of them are found in the sentence; otherwise unknown."""
     from ..gold import parse_article
 
     out = []
     if not path.is_file():
         return out
+    marked = marked_roles() if marked is None else marked
     for rec in _jsonl(path):
         art = parse_article(rec)
         spans = split_sentences(art.text)
         for i, (s, e) in enumerate(spans):
             labels, masked, modality = set(), set(), set()
             held = []
-            for g in art.events:
+            for k, g in enumerate(art.events):
                 hit = False
                 for ev in g.evidence:
                     at = art.text.find(ev)
@@ -123,13 +136,17 @@ def realnews_examples(path: Path = REALNEWS / "train.jsonl") -> list[dict[str, A
                 if not hit:
                     continue
                 (masked if g.optional else labels).add(g.event_type)
-                held.append(g)
+                held.append((k, g))
                 if not g.optional:
                     modality.add(g.modality)
             known = set(PLOVER) - (masked - labels)
             roles = None
-            if len(held) == 1 and not held[0].optional and held[0].source + held[0].target:
-                g = held[0]
+            k, g = held[0] if len(held) == 1 else (-1, None)
+            mark = marked.get((art.id, k))
+            if g is not None and not g.optional and mark is not None and mark["sentence"] == art.text[s:e]:
+                roles = _spans(art.text[s:e], [("source", w) for w in mark["source"]] +
+                               [("target", w) for w in mark["target"]])
+            elif g is not None and not g.optional and g.source + g.target:
                 roles = _spans(art.text[s:e], [("source", p.name) for p in g.source] +
                                [("target", p.name) for p in g.target], variants=True)
                 if roles is not None and any(not p.name for p in g.source + g.target):
