@@ -31,7 +31,9 @@ ACTOR_COLUMNS = ("id", "name", "aliases", "cs_aliases", "country", "sector", "ty
                  "valid_to", "wikidata", "notes")
 CODE_COLUMNS = ("code", "name", "notes")
 COUNTRY_KINDS = frozenset({"name", "adj", "seat"})
-ROLE_STRENGTHS = frozenset({"strong", "weak", "state", "generic"})
+# strong/weak: a sector word; state/generic: a bare state or group noun; former: "former", "ousted" (the role after
+# it is an elite's); place: "State", "province", "county" (the capitalised name before it is a place)
+ROLE_STRENGTHS = frozenset({"strong", "weak", "state", "generic", "former", "place"})
 SECTORS = frozenset(s.value for s in Sector)
 SUFFIXES = (".tsv", ".csv", ".jsonl")
 SHIPPED = "detente.data.actors"
