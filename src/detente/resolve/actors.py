@@ -52,6 +52,10 @@ _DOMINANCE = 5.0  # the best country's place must be this many times bigger than
 _CACHE_SIZE = 200_000  # resolved phrases kept (cleared when full); phrases repeat a lot in news
 _STANCE = re.compile(r"\b(?:anti|pro)-[^\W\d_]+(?:-[^\W\d_]+)*", re.I)
 _MISS = object()
+# coordination: "A and B", "A, B and C", "A & B", "A as well as B", "A or B"; a comma is a separator only in a list
+_CONJ = re.compile(r"\b(?:and|or|as well as)\b|&", re.I)
+_SEP = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|as well as)\s+|\s*&\s*", re.I)
+_OF = re.compile(r"\b(?:of|from)\b", re.I)
 _Composed = tuple[str | None, str | None, str | None, str | None, float, int, int]
 
 
@@ -108,6 +112,7 @@ class ActorResolver:
         self.index_: ActorIndex | None = None
         self._cache: dict[tuple[str, dt.date | None], _Composed | None] = {}
         self._place_cache: dict[str, str | None] = {}
+        self._all_cache: dict[tuple[str, dt.date | None], list[tuple[int, int, dict]]] = {}
 
     # ------------------------------------------------------------------------------------------------- loading
     def initialize(self) -> ActorResolver:
@@ -259,8 +264,12 @@ class ActorResolver:
                         if sec:
                             sector, sector_from = sec, "actor"
                             if row.type == "person" and (sec == "ELI" or not ok):
+                                title = self._title_in(toks, m)
+                                if title is not None and m.i <= former_from:
+                                    sector, sector_from = title, "role"  # "Secretary of State Hillary Clinton"
+                                    break
                                 person_elite = True
-                                continue  # "President Laurent Gbagbo" undated: the title still counts
+                                continue  # "President Laurent Gbagbo" undated: the title before it still counts
                             break
                     continue
                 r = self._pick(m.terms, _ROLE)
@@ -358,6 +367,15 @@ class ActorResolver:
         s0 = toks[lead].start
         e0 = toks[-1].end
         return name, country, sector, kb_id, conf, s0, e0
+
+    def _title_in(self, toks: list[Token], m: _Match) -> str | None:
+        """The sector of a title that an actor's alias starts with ("Secretary of State Hillary Clinton")."""
+        ci = self.index.ci
+        for length in range(min(4, m.j - m.i - 1), 0, -1):
+            for t in ci.get(tuple(x.fold for x in toks[m.i:m.i + length]), ()):
+                if t.kind == "role" and t.strength == "strong" and t.sector in _STATE_SECTORS:
+                    return t.sector
+        return None
 
     def _pick_actor(self, terms: list[Term], on: dt.date | None) -> Term | None:
         """The named actor of a match; when an alias names several, the one holding a row on ``on``."""
@@ -474,6 +492,89 @@ class ActorResolver:
         if 0 < j < cut and "," in text[toks[j - 1].end:toks[j].start]:
             return text[toks[0].start:toks[j - 1].end]
         return None
+
+    def resolve_all(self, text: str, *, start: int = 0, on: dt.date | None = None) -> list[Entity]:
+        """Resolve a phrase that may coordinate several actors: one entity per member.
+
+        "Russians and Belarusians" → RUS, BLR; "Japan, the US, Australia and India" → four countries; "President
+        Putin and Chinese leader Xi Jinping" → each with their name. Members share what the phrase says once:
+        "Israeli and Palestinian officials" → ISR GOV, PSE GOV; "the leaders of Armenia and Azerbaijan" → ARM GOV,
+        AZE GOV. Commas alone are an apposition, not a list ("X, Sri Lanka's defence secretary" is one actor), and
+        "and" inside a known name stays ("Trinidad and Tobago", "Bosnia and Herzegovina"). When fewer than two
+        members resolve to something, the whole phrase is resolved as one (``[resolve(text)]``, or ``[]``).
+
+        >>> r = ActorResolver(use_places=False).initialize()
+        >>> [e.code for e in r.resolve_all("Israeli and Palestinian officials")]
+        ['ISR GOV', 'PSE GOV']
+        """
+        if not isinstance(text, str):
+            raise DetenteError("E305", kind=type(text).__name__)
+        hit = self._all_cache.get((text, on))
+        if hit is None:
+            hit = self._members(text, on)
+            if len(self._all_cache) >= _CACHE_SIZE:
+                self._all_cache.clear()
+            self._all_cache[(text, on)] = hit
+        if not hit:
+            whole = self.resolve(text, start=start, on=on)
+            return [whole] if whole is not None else []
+        out = []
+        for s0, e0, update in hit:
+            ent = self.resolve(text[s0:e0], start=start + s0, on=on)
+            if ent is None:
+                continue
+            out.append(ent.model_copy(update=update) if update else ent)
+        return out
+
+    def _members(self, text: str, on: dt.date | None) -> list[tuple[int, int, dict]]:
+        """(start, end, overrides) of each member of a coordinated phrase, or [] when it is one actor."""
+        if not _CONJ.search(text):
+            return []
+        toks = tokenize(text)
+        protected = []  # character spans of KB aliases: "Trinidad and Tobago" is not split
+        for m in self._match(toks):
+            if m.j - m.i > 1:
+                protected.append((toks[m.i].start, toks[m.j - 1].end))
+        seps = [sep for sep in _SEP.finditer(text)
+                if not any(a < sep.start() and sep.end() < b for a, b in protected)]
+        if not any(_CONJ.search(sep.group()) for sep in seps):
+            return []  # commas only: an apposition
+        bounds, pos = [], 0
+        for sep in seps:
+            bounds.append((pos, sep.start()))
+            pos = sep.end()
+        bounds.append((pos, len(text)))
+        members = []
+        for s0, e0 in bounds:
+            while s0 < e0 and text[s0].isspace():
+                s0 += 1
+            while e0 > s0 and text[e0 - 1].isspace():
+                e0 -= 1
+            if s0 < e0:
+                ent = self.resolve(text[s0:e0], on=on)
+                if ent is not None and (ent.country or ent.name or ent.sector):
+                    members.append((s0, e0, ent))
+        if len(members) < 2:
+            return []
+        out: list[tuple[int, int, dict]] = [(s0, e0, {}) for s0, e0, _ in members]
+        first, last = members[0][2], members[-1][2]
+        # "Israeli and Palestinian officials": demonyms before the head noun take its sector
+        if last.sector:
+            for n, (s0, e0, ent) in enumerate(members[:-1]):
+                if ent.sector is None and ent.country and ent.kb_id is None:
+                    out[n] = (s0, e0, {"sector": last.sector})
+        # "the leaders of Armenia and Azerbaijan": bare countries after "<role> of X" take the role's sector
+        if first.sector and _OF.search(text[members[0][0]:members[0][1]]):
+            for n, (s0, e0, ent) in enumerate(members[1:], 1):
+                if ent.sector is None and ent.country and not out[n][2]:
+                    out[n] = (s0, e0, {"sector": first.sector})
+        seen, uniq = set(), []
+        for (s0, e0, upd), (_, _, ent) in zip(out, members):
+            k = (ent.country, upd.get("sector", ent.sector), ent.name)
+            if k not in seen:
+                seen.add(k)
+                uniq.append((s0, e0, upd))
+        return uniq if len(uniq) > 1 else []
 
     def find(self, text: str, *, offset: int = 0, on: dt.date | None = None) -> list[Entity]:
         """Every knowledge-base mention in ``text`` (named actors, countries, demonyms, capitals).
