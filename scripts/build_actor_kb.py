@@ -59,6 +59,8 @@ from detente.resolve.actors_text import key, surface_key  # noqa: E402
 from detente.schema import Sector  # noqa: E402
 
 SOURCE_PATH = "petrarch2/data/dictionaries/Phoenix.Countries.actors.txt"
+GROUPS_PATH = "petrarch2/data/dictionaries/Phoenix.MilNonState.actors.txt"
+GROUPS_OUT = ROOT / "src" / "detente" / "data" / "actors" / "armed_groups_cameo.tsv"
 SOURCE_REPO = "https://github.com/openeventdata/petrarch2"
 SOURCE_DATE = dt.date(2014, 1, 30)  # "Generated at: Thu Jan 30 16:06:18 2014" from CountryInfo.140130.txt
 LAST_EDIT = dt.date(2015, 3, 1)  # a few entries were added by hand later; the latest date in the file is 2015-02
@@ -88,15 +90,17 @@ class Entry:
     comment: str = ""
 
 
-def read_source(source: Path, commit: str | None) -> tuple[str, str]:
+def read_source(source: Path, commit: str | None, path: str = SOURCE_PATH) -> tuple[str, str]:
     """The dictionary text and the commit it came from (a git dir is read with ``git show``)."""
     if source.is_dir():
         rev = commit or "HEAD"
         sha = subprocess.run(["git", "--git-dir", str(source), "rev-parse", rev], check=True, capture_output=True,
                              text=True).stdout.strip()
-        text = subprocess.run(["git", "--git-dir", str(source), "show", f"{sha}:{SOURCE_PATH}"], check=True,
+        text = subprocess.run(["git", "--git-dir", str(source), "show", f"{sha}:{path}"], check=True,
                               capture_output=True, text=True).stdout
         return text, sha
+    if path != SOURCE_PATH:
+        source = source.with_name(Path(path).name)
     return source.read_text(encoding="utf-8", errors="replace"), commit or "unknown"
 
 
@@ -124,6 +128,8 @@ def pretty(raw: str) -> str:
                 parts.append(low)
             elif low.startswith("mc") and len(low) > 3:
                 parts.append("Mc" + low[2:].capitalize())
+            elif "." in low:  # initials: K.R. -> K.R.
+                parts.append(low.upper() if len(low.replace(".", "")) <= 3 else low.capitalize())
             elif "'" in low:  # O'Brien, but People's
                 parts.append("'".join(x if len(x) < 2 and j else x.capitalize() for j, x in enumerate(low.split("'"))))
             else:
@@ -249,11 +255,43 @@ def periods(rows: list[Row], since: dt.date) -> list[Row]:
     return merged
 
 
+# Countries where people carry two surnames, the second (maternal) one often left out in news: "Oscar Arias Sanchez"
+# is "Oscar Arias". Portuguese-speaking countries are not here: there the last surname is the one kept.
+TWO_SURNAMES = frozenset({"ARG", "BOL", "CHL", "COL", "CRI", "CUB", "DOM", "ECU", "ESP", "GTM", "HND", "MEX", "NIC",
+                          "PAN", "PER", "PRY", "SLV", "URY", "VEN", "PRI", "GNQ"})
+
+
+def derived_aliases(name: str, country: str, first_names: Counter) -> list[str]:
+    """Forms of a name that news uses and the dictionary does not list.
+
+    - "K.R. Narayanan" is also "K. R. Narayanan" and "K R Narayanan";
+    - in :data:`TWO_SURNAMES` countries a name of three or more words without its last (maternal) surname
+      ("Oscar Arias Sanchez" → "Oscar Arias"), unless the word before it is a first name ("Juan Manuel Santos").
+
+    >>> derived_aliases("Oscar Arias Sanchez", "CRI", Counter({"juan": 3, "manuel": 2}))
+    ['Oscar Arias']
+    >>> derived_aliases("Juan Manuel Santos", "COL", Counter({"juan": 3, "manuel": 2}))
+    []
+    >>> derived_aliases("K.R. Narayanan", "IND", Counter())
+    ['K. R. Narayanan']
+    """
+    out = []
+    words = name.split()
+    if words and re.fullmatch(r"(?:[A-Z]\.){2,3}", words[0]):
+        out.append(" ".join([" ".join(c + "." for c in words[0].replace(".", "")), *words[1:]]))
+    if country in TWO_SURNAMES and len(words) >= 3:
+        penult = words[-2].lower()
+        if penult not in _SMALL and first_names[penult] == 0 and len(penult) > 2:
+            out.append(" ".join(words[:-1]))
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--source", required=True, type=Path, help="petrarch2 git dir, or the .actors.txt file")
     ap.add_argument("--commit", help="commit to read (git dir) or to record (file)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--groups-out", type=Path, default=GROUPS_OUT, help="armed groups table (Phoenix MilNonState)")
     ap.add_argument("--since", type=dt.date.fromisoformat, default=dt.date(1945, 1, 1),
                     help="leave out people whose every period ended before this day")
     ap.add_argument("--keep-open", action="store_true", help="keep open-ended periods open (default: end 2014-01-30)")
@@ -284,9 +322,11 @@ def main(argv: list[str] | None = None) -> None:
             elif words:
                 single[words[0].lower()] += 1
     alias_owner: dict[tuple[str, ...], set[int]] = defaultdict(set)
-    for n, (e, _) in enumerate(people):
+    for n, (e, rows) in enumerate(people):
         for a in [e.name, *e.aliases]:
             alias_owner[key(pretty(a))].add(n)
+        for a in derived_aliases(pretty(e.name), rows[-1][0], first_names):
+            alias_owner[key(a)].add(n)
 
     lines = []
     seen_ids: Counter[str] = Counter()
@@ -297,8 +337,8 @@ def main(argv: list[str] | None = None) -> None:
             dropped += 1
             continue
         multi, cs = [], []
-        for a in e.aliases:
-            p = pretty(a)
+        for a in [*e.aliases, *derived_aliases(name, rows[-1][0], first_names)]:
+            p = pretty(a) if "_" in a or a.isupper() else a
             k = key(p)
             if not k or p == name or k in taken_ci or alias_owner[k] != {n}:
                 continue
@@ -330,15 +370,95 @@ def main(argv: list[str] | None = None) -> None:
     args.out.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
     print(f"{args.out}: {kept} people, {len(lines)} rows ({dropped} left out: name already in the KB); "
           f"{args.out.stat().st_size / 1e6:.2f} MB; source commit {sha}")
+    groups_text, _ = read_source(args.source, sha if args.source.is_dir() else args.commit, GROUPS_PATH)
+    build_groups(groups_text, sha, args.groups_out)
+
+
+def build_groups(text: str, sha: str, out: Path) -> None:
+    """``armed_groups_cameo.tsv`` from Phoenix.MilNonState.actors.txt: non-state armed groups (START TOPS names).
+
+    ``NAME [CCCREB]`` then ``+alias`` lines. The country is the code's first three letters when they are an ISO
+    country; regional and transnational codes (IMG, INT, MEA, SAS, WEU …) become IMG. The sector is the code's role
+    when it is a detente sector, else REB. Groups whose name or alias the hand tables already have are left out.
+    """
+    import pycountry
+
+    iso = {c.alpha_3 for c in pycountry.countries}
+    hand = build_index_without(out)
+    taken = set(hand.ci) | {tuple(k) for k in hand.cs}
+    groups: list[tuple[str, list[str], str, str]] = []
+    cur: list | None = None
+    for line in text.splitlines():
+        body = line.split("#", 1)[0].strip()
+        if not body:
+            continue
+        if body.startswith("+"):
+            if cur is not None:
+                cur[1].append(body[1:].strip())
+            continue
+        m = re.match(r"^([^\[]+?)\s*\[([A-Z]{3})([A-Z]{0,9})\]", body)
+        if not m:
+            cur = None
+            continue
+        cc, rest = COUNTRY_MAP.get(m.group(2), m.group(2)), m.group(3)
+        country = cc if cc in iso else "IMG"
+        sector = rest[:3] if rest[:3] in SECTORS and rest[:3] not in ("IGO", "NGO") else "REB"
+        cur = [m.group(1), [], country, sector]
+        groups.append(cur)  # type: ignore[arg-type]
+    owners: dict[tuple[str, ...], int] = Counter()
+    for raw, aliases, _, _ in groups:
+        for a in {key(group_name(x)) for x in [raw, *aliases]}:
+            owners[a] += 1
+    lines, seen = [], Counter()
+    for raw, aliases, country, sector in groups:
+        name = group_name(raw)
+        k = key(name)
+        if not k or k in taken or surface_key(name) in taken:
+            continue
+        keep, cs = [], []
+        acronym = re.search(r"\(([A-Z][A-Z0-9-]{1,7})\)_*$", raw)
+        for a in [*aliases, *([acronym.group(1)] if acronym else [])]:
+            p = group_name(a)
+            ka = key(p)
+            if not ka or ka == k or ka in taken or surface_key(p) in taken or owners[ka] > 1:
+                continue
+            if _looks_like_acronym(p):
+                if len(p.replace("-", "")) >= 3 and p not in cs:
+                    cs.append(p)
+            elif len(ka) > 1 and p not in keep:
+                keep.append(p)
+        base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:60]
+        seen[base] += 1
+        ident = f"tops_{base}" if seen[base] == 1 else f"tops_{base}_{seen[base]}"
+        lines.append("\t".join([ident, name, "|".join(keep), "|".join(cs), country, sector, "group", "", "", "", "",
+                                ""]))
+    header = [
+        "# detente actor KB: non-state armed groups, generated by scripts/build_actor_kb.py from",
+        f"# {SOURCE_REPO} {GROUPS_PATH} at commit {sha}",
+        "# (Phoenix MNSA actor file, names from the START TOPS database; MIT licence, (c) 2014 Open Event Data",
+        "# Alliance). Undated. Do not edit: rebuild, or override in a user table (hand tables win on name clashes).",
+        "id\tname\taliases\tcs_aliases\tcountry\tsector\ttype\toffice\tvalid_from\tvalid_to\twikidata\tnotes",
+    ]
+    out.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+    print(f"{out}: {len(lines)} groups; {out.stat().st_size / 1e6:.2f} MB")
+
+
+def group_name(raw: str) -> str:
+    """``ADEN_ABYAN_ISLAMIC_ARMY_(AAIA)_`` → "Aden Abyan Islamic Army"; ``FMLN-FDR`` stays an acronym."""
+    raw = re.sub(r"_*\([^)]*\)_*", "_", raw).strip("_ ")
+    if re.fullmatch(r"[A-Z0-9-]{2,8}", raw):
+        return raw
+    return pretty(raw)
 
 
 def build_index_without(out: Path):
-    """The shipped knowledge base without ``out`` (so a rebuild does not see its own previous output)."""
+    """The shipped knowledge base without the generated tables (so a rebuild does not see its previous output)."""
     import detente.resolve.actors_kb as kb
 
     original = kb.shipped_files
+    generated = {OUT.name, GROUPS_OUT.name, out.name}
     try:
-        kb.shipped_files = lambda: [f for f in original() if f.name != out.name]
+        kb.shipped_files = lambda: [f for f in original() if f.name not in generated]
         return build_index()
     finally:
         kb.shipped_files = original
