@@ -49,6 +49,7 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -331,16 +332,17 @@ def main(argv: list[str] | None = None) -> None:
     lines = []
     seen_ids: Counter[str] = Counter()
     kept = dropped = 0
+    is_description = descriptive(hand)
     for n, (e, rows) in enumerate(people):
         name = pretty(e.name)
-        if not name or key(name) in taken_ci or len(key(name)) < 2:
+        if not name or key(name) in taken_ci or len(key(name)) < 2 or is_description(key(name), rows[-1][0]):
             dropped += 1
             continue
         multi, cs = [], []
         for a in [*e.aliases, *derived_aliases(name, rows[-1][0], first_names)]:
             p = pretty(a) if "_" in a or a.isupper() else a
             k = key(p)
-            if not k or p == name or k in taken_ci or alias_owner[k] != {n}:
+            if not k or p == name or k in taken_ci or alias_owner[k] != {n} or is_description(k, rows[-1][0]):
                 continue
             if len(k) > 1:
                 if p not in multi:
@@ -410,10 +412,11 @@ def build_groups(text: str, sha: str, out: Path) -> None:
         for a in {key(group_name(x)) for x in [raw, *aliases]}:
             owners[a] += 1
     lines, seen = [], Counter()
+    is_description = descriptive(hand)
     for raw, aliases, country, sector in groups:
         name = group_name(raw)
         k = key(name)
-        if not k or k in taken or surface_key(name) in taken:
+        if not k or k in taken or surface_key(name) in taken or is_description(k, country):
             continue
         keep, cs = [], []
         acronym = re.search(r"\(([A-Z][A-Z0-9-]{1,7})\)_*$", raw)
@@ -421,6 +424,8 @@ def build_groups(text: str, sha: str, out: Path) -> None:
             p = group_name(a)
             ka = key(p)
             if not ka or ka == k or ka in taken or surface_key(p) in taken or owners[ka] > 1:
+                continue
+            if is_description(ka, country):
                 continue
             if _looks_like_acronym(p):
                 if len(p.replace("-", "")) >= 3 and p not in cs:
@@ -449,6 +454,30 @@ def group_name(raw: str) -> str:
     if re.fullmatch(r"[A-Z0-9-]{2,8}", raw):
         return raw
     return pretty(raw)
+
+
+COMMON = frozenset("the of and a an in for to de la le al el new old great first second national peoples".split())
+
+
+def descriptive(hand) -> "Callable[[tuple[str, ...], str], bool]":
+    """A test for aliases that are descriptions, not names: every word a role, country or common word ("The People
+    And The Soldiers", "Syrian Mujahideen" for a group coded Belgian), unless a country word in it is the actor's
+    own country ("Syrian National Council" SYR). Such aliases would capture ordinary phrases."""
+    words: dict[str, set[str]] = {}
+    for k, terms in hand.ci.items():
+        if len(k) == 1:
+            for t in terms:
+                if t.kind in ("role", "country", "adj", "seat"):
+                    words.setdefault(k[0], set())
+                    if t.country:
+                        words[k[0]].add(t.country)
+
+    def test(k: tuple[str, ...], country: str) -> bool:
+        if not all(w in words or w in COMMON for w in k):
+            return False
+        return not any(country in words.get(w, ()) for w in k)
+
+    return test
 
 
 def build_index_without(out: Path):
