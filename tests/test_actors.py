@@ -253,3 +253,120 @@ def test_a_stance_names_no_nationality():
     assert r.resolve("an anti-Syria journalist").country is None
     assert r.resolve("pro-Russian separatists").country is None
     assert r.resolve("Russian separatists").country == "RUS"
+
+
+# ------------------------------------------------------------------------------------------------ issue 12: context
+@pytest.mark.parametrize(
+    ("phrase", "code", "name"),
+    [
+        # unknown people: the title and the country word around the name say who they are
+        ("Kazakh President Kassym-Jomart Tokayev", "KAZ GOV", "Kassym-Jomart Tokayev"),
+        ("Lithuania's foreign minister Gabrielius Landsbergis", "LTU GOV", "Gabrielius Landsbergis"),
+        ("Gabrielius Landsbergis, Lithuania's foreign minister", "LTU GOV", "Gabrielius Landsbergis"),
+        ("Kamal Gunaratne, Sri Lanka's defence secretary", "LKA GOV", "Kamal Gunaratne"),
+        ("Maldivian President Mohamed Muizzu", "MDV GOV", "Mohamed Muizzu"),
+        ("Kosovo Prime Minister Albin Kurti", "XKX GOV", "Albin Kurti"),
+        # a place the KB does not know, named in an institution's name, gives its country (gazetteer)
+        ("Shanghai police", "CHN COP", None),
+        ("Kano State government", "NGA GOV", None),
+        ("Madras High Court", "IND JUD", None),
+        ("the Lagos State Police Command", "NGA COP", None),
+        ("the governor of Kano State", "NGA GOV", None),
+        ("Texas Governor Greg Abbott", "USA GOV", "Greg Abbott"),
+        ("the Karachi police chief", "PAK COP", None),
+        # known agencies and criminal organisations
+        ("CIA", "USA SPY", "Central Intelligence Agency"), ("the DEA", "USA COP", "Drug Enforcement Administration"),
+        ("FBI agents", "USA COP", "Federal Bureau of Investigation"), ("GRU officers", "RUS SPY", "GRU"),
+        ("the SVR", "RUS SPY", "Foreign Intelligence Service of Russia"), ("MI6", "GBR SPY", "MI6"),
+        ("India's RAW", "IND SPY", "Research and Analysis Wing"), ("Los Zetas", "MEX CRM", "Los Zetas"),
+        ("the Gulf Cartel", "MEX CRM", "Gulf Cartel"), ("MS-13 gang members", "SLV CRM", "MS-13"),
+    ],
+)
+def test_resolution_in_context(resolver: ActorResolver, phrase: str, code: str, name: str | None) -> None:
+    ent = resolver.resolve(phrase, on=ON)
+    assert ent is not None
+    assert (ent.code, ent.name) == (code, name)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["raw materials", "Tom and Jerry said", "the weather in Springfield"],
+)
+def test_context_does_not_invent_actors(resolver: ActorResolver, phrase: str) -> None:
+    ent = resolver.resolve(phrase, on=ON)
+    assert ent is None or ent.country is None
+
+
+def test_ambiguous_place_in_a_name_gives_no_country(resolver: ActorResolver) -> None:
+    # Hyderabad (India) and Hyderabad (Pakistan) are both large cities: the phrase alone cannot tell
+    ent = resolver.resolve("Hyderabad police", on=ON)
+    assert ent is not None and (ent.country, ent.sector) == (None, "COP")
+    # and without the gazetteer no place gives a country
+    off = ActorResolver(use_places=False).initialize()
+    assert off.resolve("Shanghai police").code == "COP"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "day", "code"),
+    [
+        ("former Pakistani foreign minister Hina Rabbani Khar", ON, "PAK ELI"),
+        ("ousted President Sheikh Hasina", dt.date(2024, 9, 1), "BGD ELI"),
+        ("the ex-president of Kazakhstan", ON, "KAZ ELI"),
+        ("former army chief", ON, "ELI"),
+        # the CAMEO CountryInfo office holders: the office valid on the date
+        ("Hillary Clinton", dt.date(2010, 6, 1), "USA GOV"),
+        ("Hillary Clinton", dt.date(2005, 6, 1), "USA ELI"),
+        ("Secretary of State Hillary Clinton", None, "USA GOV"),
+        ("Todor Zhivkov", dt.date(1980, 1, 1), "BGR GOV"),
+        ("Bulgarian President Todor Zhivkov", None, "BGR GOV"),  # undated: the title counts
+    ],
+)
+def test_dated_offices(resolver: ActorResolver, phrase: str, day: dt.date | None, code: str) -> None:
+    ent = resolver.resolve(phrase, on=day)
+    assert ent is not None and ent.code == code
+
+
+@pytest.mark.parametrize(
+    ("phrase", "codes"),
+    [
+        ("Russians and Belarusians", ["RUS", "BLR"]),
+        ("Japan, the US, Australia and India", ["JPN", "USA", "AUS", "IND"]),
+        ("Israeli and Palestinian officials", ["ISR GOV", "PSE GOV"]),
+        ("Russian, Chinese and Iranian diplomats", ["RUS GOV", "CHN GOV", "IRN GOV"]),
+        ("the leaders of Armenia and Azerbaijan", ["ARM GOV", "AZE GOV"]),
+        ("U.S. and British forces", ["USA MIL", "GBR MIL"]),
+        ("President Putin and Chinese leader Xi Jinping", ["RUS GOV", "CHN GOV"]),
+        ("Hamas and Islamic Jihad", ["PSE REB", "PSE REB"]),
+        ("police and protesters", ["COP", "PRT"]),
+        # one actor: "and" inside a name, commas of an apposition, a name the KB does not split
+        ("Trinidad and Tobago", ["TTO"]),
+        ("Bosnia and Herzegovina officials", ["BIH GOV"]),
+        ("Kamal Gunaratne, Sri Lanka's defence secretary", ["LKA GOV"]),
+        ("Ministry of Industry and Trade", ["GOV"]),
+        ("Pakistan", ["PAK"]),
+    ],
+)
+def test_resolve_all_keeps_every_member(resolver: ActorResolver, phrase: str, codes: list[str]) -> None:
+    ents = resolver.resolve_all(phrase, start=5, on=ON)
+    assert [e.code for e in ents] == codes
+    for e in ents:  # spans are in the caller's coordinates and cover the member only
+        assert e.span is not None and phrase[e.span.start - 5:e.span.end - 5] == e.span.text
+    if len(codes) > 1:
+        assert len({e.span.start for e in ents}) == len(ents)  # type: ignore[union-attr]
+
+
+def test_resolve_all_names_each_member(resolver: ActorResolver) -> None:
+    names = [e.name for e in resolver.resolve_all("President Putin and Chinese leader Xi Jinping", on=ON)]
+    assert names == ["Vladimir Putin", "Xi Jinping"]
+    assert resolver.resolve_all("the weather and the tides") == []
+
+
+def test_cameo_office_holders_table_is_compact_and_dated(resolver: ActorResolver) -> None:
+    from detente.resolve.actors_kb import shipped_files
+
+    table = next(f for f in shipped_files() if f.name == "office_holders_cameo.tsv")
+    assert table.stat().st_size < 4_000_000
+    people = [rows for ident, rows in resolver.index.actors.items() if ident.startswith("ci_")]
+    assert len(people) > 10_000
+    # every open period was closed at the source's date, so nobody is "in office" today on its word alone
+    assert all(r.valid_to is not None or r.sector == "ELI" for rows in people for r in rows if r.valid_from)

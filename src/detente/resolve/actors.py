@@ -28,6 +28,7 @@ from ..errors import DetenteError
 from ..schema import Entity, Span
 from .actors_kb import ActorIndex, ActorRow, Term, build_index
 from .actors_text import Token, key, tokenize
+from .gazetteer import Gazetteer
 
 # Words that end the head of a noun phrase when they are not inside a knowledge-base alias.
 _CUT = frozenset({"of", "from", "for", "in", "at", "with", "by", "against", "on", "to", "led", "under", "near",
@@ -41,10 +42,31 @@ _ACTOR, _ROLE, _SEAT = frozenset({"actor"}), frozenset({"role"}), frozenset({"se
 _PLACEISH, _NAMEISH = frozenset({"country", "adj", "seat"}), frozenset({"country", "seat"})
 
 
+_STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
+# places in names: prepositions before a place in the tail, capitalised words that never start a place name
+_PLACE_PREPS = frozenset({"of", "in", "from", "at"})
+_NOT_PLACE = frozenset({"the", "a", "an", "mr", "mrs", "ms", "dr", "sir", "his", "her", "their", "its", "our"})
+_MIN_POP = 15_000  # a populated place this big or more can name an institution's place
+_ADMIN_POP = 100_000  # an admin region without a population figure counts as this many
+_DOMINANCE = 5.0  # the best country's place must be this many times bigger than the best elsewhere
 _CACHE_SIZE = 200_000  # resolved phrases kept (cleared when full); phrases repeat a lot in news
 _STANCE = re.compile(r"\b(?:anti|pro)-[^\W\d_]+(?:-[^\W\d_]+)*", re.I)
 _MISS = object()
+# coordination: "A and B", "A, B and C", "A & B", "A as well as B", "A or B"; a comma is a separator only in a list
+_CONJ = re.compile(r"\b(?:and|or|as well as)\b|&", re.I)
+_SEP = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|as well as)\s+|\s*&\s*", re.I)
+_OF = re.compile(r"\b(?:of|from)\b", re.I)
 _Composed = tuple[str | None, str | None, str | None, str | None, float, int, int]
+
+
+_GAZETTEER: list[Gazetteer] = []
+
+
+def _default_gazetteer() -> Gazetteer:
+    """One default gazetteer per process, shared by every resolver that was not given one."""
+    if not _GAZETTEER:
+        _GAZETTEER.append(Gazetteer().initialize())
+    return _GAZETTEER[0]
 
 
 class _Match(NamedTuple):
@@ -63,6 +85,12 @@ class ActorResolver:
         shipped knowledge base, later files override earlier ones.
     min_score
         Mentions below this confidence are left out of :meth:`find`.
+    gazetteer
+        The :class:`~detente.resolve.gazetteer.Gazetteer` used for places named in actor phrases ("Shanghai
+        police"). Pass the place resolver's (``PlaceResolver().gaz``) to share one index; default: one default
+        gazetteer shared by every resolver of the process, loaded the first time a phrase needs it.
+    use_places
+        ``False`` turns the gazetteer look-up off (no place in a name gives a country).
 
     Examples
     --------
@@ -75,11 +103,16 @@ class ActorResolver:
     ('IRN', 'IRN', 'TUR')
     """
 
-    def __init__(self, *, extra_paths: Sequence[str | Path] = (), min_score: float = 0.5) -> None:
+    def __init__(self, *, extra_paths: Sequence[str | Path] = (), min_score: float = 0.5,
+                 gazetteer: Gazetteer | None = None, use_places: bool = True) -> None:
         self.extra_paths = tuple(extra_paths)
         self.min_score = min_score
+        self.use_places = use_places
+        self._gazetteer = gazetteer
         self.index_: ActorIndex | None = None
         self._cache: dict[tuple[str, dt.date | None], _Composed | None] = {}
+        self._place_cache: dict[str, str | None] = {}
+        self._all_cache: dict[tuple[str, dt.date | None], list[tuple[int, int, dict]]] = {}
 
     # ------------------------------------------------------------------------------------------------- loading
     def initialize(self) -> ActorResolver:
@@ -192,8 +225,6 @@ class ActorResolver:
         if not toks:
             return None
         matches = self._match(toks)
-        if not matches:
-            return None
         # Where the head ends: the first preposition/conjunction outside every match, after the first token.
         covered = set()
         for m in matches:
@@ -203,19 +234,28 @@ class ActorResolver:
             if k not in covered and toks[k].fold in _CUT and not self._is_modifier_suffix(toks, k):
                 cut = k
                 break
+        # "Shanghai police", "Kano State government", "the governor of Kano State": a place the KB does not know
+        head_place, tail_place = self._places_named(text, toks, matches, covered, cut)
+        if not matches:
+            return None
         head = [m for m in matches if m.i < cut]
         tail = [m for m in matches if m.i >= cut]
         # A name followed by "-backed", "-run", "-led" is a modifier: it gives neither the sector nor the head.
         modifiers = {m.i for m in matches if m.j < len(toks) and self._is_modifier_suffix(toks, m.j)}
+        # "former", "ousted", "ex-": the role right after it is an elite's
+        formers = [m.i for m in matches if m.i < cut and any(t.kind == "role" and t.strength == "former"
+                                                             for t in m.terms)]
+        former_from = min(formers) if formers else len(toks)
 
         sector, sector_from, weak_sector = None, None, None
         actor: tuple[ActorRow, bool] | None = None
         generic = False
+        person_elite = False  # a person's row gave ELI (or no row held that day): a title in the phrase may say more
         for part in (head, tail):
             for m in reversed(part):
                 if m.i in modifiers:
                     continue
-                a = self._pick(m.terms, _ACTOR)
+                a = self._pick_actor(m.terms, on)
                 if a is not None:
                     row, ok = self._row(a.actor or "", on)
                     actor = actor or (row, ok)
@@ -223,15 +263,26 @@ class ActorResolver:
                         sec = row.sector if ok else (row.sector if row.type != "person" else "ELI")
                         if sec:
                             sector, sector_from = sec, "actor"
+                            if row.type == "person" and (sec == "ELI" or not ok):
+                                title = self._title_in(toks, m)
+                                if title is not None and m.i <= former_from:
+                                    sector, sector_from = title, "role"  # "Secretary of State Hillary Clinton"
+                                    break
+                                person_elite = True
+                                continue  # "President Laurent Gbagbo" undated: the title before it still counts
                             break
                     continue
                 r = self._pick(m.terms, _ROLE)
                 if r is not None:
-                    if r.strength == "strong" and r.sector and sector_from is None:
-                        sector, sector_from = r.sector, "role"
+                    if r.strength == "strong" and r.sector and (sector_from is None or person_elite):
+                        if m.i > former_from and r.sector in _STATE_SECTORS:
+                            sector, sector_from = "ELI", "role"
+                        elif not (person_elite and r.sector == "ELI"):
+                            sector, sector_from = r.sector, "role"
+                        person_elite = False
                         break
                     if r.strength == "weak" and r.sector and weak_sector is None:
-                        weak_sector = r.sector
+                        weak_sector = "ELI" if m.i > former_from and r.sector in _STATE_SECTORS else r.sector
                     if r.strength in ("state", "generic"):
                         generic = True
                     continue
@@ -243,43 +294,48 @@ class ActorResolver:
                 break
         if actor is None:
             for m in (*head, *tail):
-                a = self._pick(m.terms, _ACTOR)
+                a = self._pick_actor(m.terms, on)
                 if a is not None:
                     actor = self._row(a.actor or "", on)
                     break
         if sector is None and weak_sector is not None:
             sector, sector_from = weak_sector, "weak"
 
-        # Country: a named actor in the head, else the first country word in the head, else the tail.
+        # Country: a named actor in the head, else the first country word in the head, else a place named in the
+        # head, else the tail's actor or country word, else a place named in the tail.
         country = None
         head_actor_country = None
         for m in head:
-            a = self._pick(m.terms, _ACTOR)
+            a = self._pick_actor(m.terms, on)
             if a is not None and m.i not in modifiers:
                 row, _ = self._row(a.actor or "", on)
                 head_actor_country = row.country
                 break
         explicit = None
-        for part in (head, tail):
+        for part, place in ((head, head_place), (tail, None)):
             for m in part:
                 c = self._pick(m.terms, _PLACEISH)
                 if c is not None:
                     explicit = c.country
                     break
+            if explicit is None and place is not None:
+                explicit = place
             if explicit:
                 break
         if head_actor_country and head_actor_country not in _TRANSNATIONAL:
             country = head_actor_country
         elif explicit:
             country = explicit
-        elif actor is not None:
+        elif actor is not None and actor[0].country:
             country = actor[0].country
         else:
             for m in head:  # a modifier ("Iran-backed") still says something when nothing else does
-                a = self._pick(m.terms, _ACTOR)
+                a = self._pick_actor(m.terms, on)
                 if a is not None:
                     country = self._row(a.actor or "", on)[0].country
                     break
+        if not country and tail_place:
+            country = tail_place
         if country == "":
             country = None
 
@@ -295,6 +351,8 @@ class ActorResolver:
                 conf = 0.75
         elif country is not None and sector is not None:
             conf = 0.9 if sector_from in ("role", "seat") else 0.8
+            if country in (head_place, tail_place) and not any(self._pick(m.terms, _PLACEISH) for m in matches):
+                conf = 0.8  # the country comes from a gazetteer place
             name = self._unknown_name(text, toks, matches, cut)
         elif country is not None:
             only_adj = all(self._pick(m.terms, _NAMEISH) is None for m in matches)
@@ -310,6 +368,106 @@ class ActorResolver:
         e0 = toks[-1].end
         return name, country, sector, kb_id, conf, s0, e0
 
+    def _title_in(self, toks: list[Token], m: _Match) -> str | None:
+        """The sector of a title that an actor's alias starts with ("Secretary of State Hillary Clinton")."""
+        ci = self.index.ci
+        for length in range(min(4, m.j - m.i - 1), 0, -1):
+            for t in ci.get(tuple(x.fold for x in toks[m.i:m.i + length]), ()):
+                if t.kind == "role" and t.strength == "strong" and t.sector in _STATE_SECTORS:
+                    return t.sector
+        return None
+
+    def _pick_actor(self, terms: list[Term], on: dt.date | None) -> Term | None:
+        """The named actor of a match; when an alias names several, the one holding a row on ``on``."""
+        found = [t for t in terms if t.kind == "actor"]
+        if len(found) < 2 or on is None:
+            return found[0] if found else None
+        for t in found:
+            if self._row(t.actor or "", on)[1]:
+                return t
+        return found[0]
+
+    # ------------------------------------------------------------------------------------------ places in names
+    def _places_named(self, text: str, toks: list[Token], matches: list[_Match], covered: set[int],
+                      cut: int) -> tuple[str | None, str | None]:
+        """Countries of places the KB does not know, named in an actor phrase: the gazetteer's answer.
+
+        Head: a run of capitalised unmatched tokens right before a role or place word ("Shanghai police",
+        "Kano State government", "Madras High Court", "Texas Governor Greg Abbott"). Tail: such a run right after
+        the preposition that ends the head ("the governor of Kano State", "police in Karachi"). A place counts
+        only when one country clearly dominates its candidates (see :func:`_place_country`).
+        """
+        if not self.use_places or len(toks) < 2:
+            return None, None
+        starts = {m.i: m for m in matches}
+        head = tail = None
+        k = 0
+        n = len(toks)
+        while k < n:
+            if k in covered or not toks[k].surface[:1].isupper() or toks[k].fold in _NOT_PLACE:
+                k += 1
+                continue
+            j = k
+            while j < n and j not in covered and toks[j].surface[:1].isupper() and toks[j].fold not in _CUT:
+                j += 1
+            nxt = starts.get(j)
+            role = self._pick(nxt.terms, _ROLE) if nxt is not None else None
+            after_cut = k == cut + 1 or (k == cut + 2 and toks[cut + 1].fold == "the")
+            if k < cut and role is not None and role.strength not in ("former",) and j - k <= 4:
+                names = [text[toks[k].start:toks[j - 1].end]]
+                if role.strength == "place":
+                    names.insert(0, text[toks[k].start:toks[nxt.j - 1].end])
+                head = head or self._place_country(names)
+            elif after_cut and cut < n and toks[cut].fold in _PLACE_PREPS and j - k <= 4:
+                names = [text[toks[k].start:toks[j - 1].end]]
+                if role is not None and role.strength == "place":
+                    names.insert(0, text[toks[k].start:toks[nxt.j - 1].end])
+                tail = tail or self._place_country(names)
+            k = max(j, k + 1)
+        return head, tail
+
+    def _place_country(self, names: list[str]) -> str | None:
+        """The country of the first name the gazetteer knows, if one country clearly dominates its candidates.
+
+        A populated place needs ``_MIN_POP`` people; admin regions always count. The best candidate's country must
+        have ``_DOMINANCE`` times the population of the best candidate elsewhere ("Madras" → Chennai, India, not
+        Madras, Oregon; "Punjab" → no answer: Pakistan's and India's are both large).
+        """
+        gaz = self.gazetteer
+        if gaz is None:
+            return None
+        for name in names:
+            hit = self._place_cache.get(name, _MISS)
+            if hit is _MISS:
+                hit = None
+                best: dict[str, int] = {}
+                for c in gaz.candidates(name):
+                    if not c.country or c.feature_class not in ("A", "P"):
+                        continue
+                    if c.feature_class == "A" and c.precision == "country":
+                        continue  # country names are the KB's business
+                    pop = c.population or (_ADMIN_POP if c.feature_class == "A" else 0)
+                    if c.feature_class == "P" and pop < _MIN_POP:
+                        continue
+                    best[c.country] = max(best.get(c.country, 0), pop)
+                if best:
+                    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+                    if len(ranked) == 1 or ranked[0][1] >= _DOMINANCE * ranked[1][1]:
+                        hit = ranked[0][0]
+                if len(self._place_cache) >= _CACHE_SIZE:
+                    self._place_cache.clear()
+                self._place_cache[name] = hit
+            if hit is not None or gaz.candidates(name):
+                return hit  # type: ignore[return-value]
+        return None
+
+    @property
+    def gazetteer(self) -> Gazetteer | None:
+        """The gazetteer for places named in actor phrases: the one given, else the shared default (loaded once)."""
+        if self._gazetteer is None and self.use_places:
+            self._gazetteer = _default_gazetteer()
+        return self._gazetteer
+
     @staticmethod
     def _is_modifier_suffix(toks: list[Token], k: int) -> bool:
         """True for the "led" of "Saudi-led": joined to the previous word by a hyphen."""
@@ -317,7 +475,8 @@ class ActorResolver:
 
     @staticmethod
     def _unknown_name(text: str, toks: list[Token], matches: list[_Match], cut: int) -> str | None:
-        """The trailing run of capitalised, unmatched tokens of the head: the unknown person's name."""
+        """The unknown person's name: the trailing run of capitalised, unmatched tokens of the head, else a leading
+        run set off by a comma ("Kamal Gunaratne, Sri Lanka's defence secretary")."""
         covered = set()
         for m in matches:
             covered.update(range(m.i, m.j))
@@ -325,9 +484,97 @@ class ActorResolver:
         end = k
         while k >= 0 and k not in covered and toks[k].surface[:1].isupper():
             k -= 1
-        if k == end:
-            return None
-        return text[toks[k + 1].start:toks[end].end]
+        if k != end:
+            return text[toks[k + 1].start:toks[end].end]
+        j = 0
+        while j < cut and j not in covered and toks[j].surface[:1].isupper() and toks[j].fold != "the":
+            j += 1
+        if 0 < j < cut and "," in text[toks[j - 1].end:toks[j].start]:
+            return text[toks[0].start:toks[j - 1].end]
+        return None
+
+    def resolve_all(self, text: str, *, start: int = 0, on: dt.date | None = None) -> list[Entity]:
+        """Resolve a phrase that may coordinate several actors: one entity per member.
+
+        "Russians and Belarusians" → RUS, BLR; "Japan, the US, Australia and India" → four countries; "President
+        Putin and Chinese leader Xi Jinping" → each with their name. Members share what the phrase says once:
+        "Israeli and Palestinian officials" → ISR GOV, PSE GOV; "the leaders of Armenia and Azerbaijan" → ARM GOV,
+        AZE GOV. Commas alone are an apposition, not a list ("X, Sri Lanka's defence secretary" is one actor), and
+        "and" inside a known name stays ("Trinidad and Tobago", "Bosnia and Herzegovina"). When fewer than two
+        members resolve to something, the whole phrase is resolved as one (``[resolve(text)]``, or ``[]``).
+
+        >>> r = ActorResolver(use_places=False).initialize()
+        >>> [e.code for e in r.resolve_all("Israeli and Palestinian officials")]
+        ['ISR GOV', 'PSE GOV']
+        """
+        if not isinstance(text, str):
+            raise DetenteError("E305", kind=type(text).__name__)
+        hit = self._all_cache.get((text, on))
+        if hit is None:
+            hit = self._members(text, on)
+            if len(self._all_cache) >= _CACHE_SIZE:
+                self._all_cache.clear()
+            self._all_cache[(text, on)] = hit
+        if not hit:
+            whole = self.resolve(text, start=start, on=on)
+            return [whole] if whole is not None else []
+        out = []
+        for s0, e0, update in hit:
+            ent = self.resolve(text[s0:e0], start=start + s0, on=on)
+            if ent is None:
+                continue
+            out.append(ent.model_copy(update=update) if update else ent)
+        return out
+
+    def _members(self, text: str, on: dt.date | None) -> list[tuple[int, int, dict]]:
+        """(start, end, overrides) of each member of a coordinated phrase, or [] when it is one actor."""
+        if not _CONJ.search(text):
+            return []
+        toks = tokenize(text)
+        protected = []  # character spans of KB aliases: "Trinidad and Tobago" is not split
+        for m in self._match(toks):
+            if m.j - m.i > 1:
+                protected.append((toks[m.i].start, toks[m.j - 1].end))
+        seps = [sep for sep in _SEP.finditer(text)
+                if not any(a < sep.start() and sep.end() < b for a, b in protected)]
+        if not any(_CONJ.search(sep.group()) for sep in seps):
+            return []  # commas only: an apposition
+        bounds, pos = [], 0
+        for sep in seps:
+            bounds.append((pos, sep.start()))
+            pos = sep.end()
+        bounds.append((pos, len(text)))
+        members = []
+        for s0, e0 in bounds:
+            while s0 < e0 and text[s0].isspace():
+                s0 += 1
+            while e0 > s0 and text[e0 - 1].isspace():
+                e0 -= 1
+            if s0 < e0:
+                ent = self.resolve(text[s0:e0], on=on)
+                if ent is not None and (ent.country or ent.name or ent.sector):
+                    members.append((s0, e0, ent))
+        if len(members) < 2:
+            return []
+        out: list[tuple[int, int, dict]] = [(s0, e0, {}) for s0, e0, _ in members]
+        first, last = members[0][2], members[-1][2]
+        # "Israeli and Palestinian officials": demonyms before the head noun take its sector
+        if last.sector:
+            for n, (s0, e0, ent) in enumerate(members[:-1]):
+                if ent.sector is None and ent.country and ent.kb_id is None:
+                    out[n] = (s0, e0, {"sector": last.sector})
+        # "the leaders of Armenia and Azerbaijan": bare countries after "<role> of X" take the role's sector
+        if first.sector and _OF.search(text[members[0][0]:members[0][1]]):
+            for n, (s0, e0, ent) in enumerate(members[1:], 1):
+                if ent.sector is None and ent.country and not out[n][2]:
+                    out[n] = (s0, e0, {"sector": first.sector})
+        seen, uniq = set(), []
+        for (s0, e0, upd), (_, _, ent) in zip(out, members):
+            k = (ent.country, upd.get("sector", ent.sector), ent.name)
+            if k not in seen:
+                seen.add(k)
+                uniq.append((s0, e0, upd))
+        return uniq if len(uniq) > 1 else []
 
     def find(self, text: str, *, offset: int = 0, on: dt.date | None = None) -> list[Entity]:
         """Every knowledge-base mention in ``text`` (named actors, countries, demonyms, capitals).

@@ -1,12 +1,16 @@
 """Measure the actor resolver: country/sector accuracy on gold actor texts, and lookup speed.
 
 Run ``python -m detente.resolve.actors_eval GOLD.jsonl`` on a file in the common gold schema (records with
-``source``/``target`` lists of ``{text, code, sector}``, e.g. plover_gsr) and ``--bench`` for lookups per second.
+``source``/``target`` lists of ``{text, code, sector}``, e.g. plover_gsr) or in the real-news gold schema (records
+with ``events`` whose ``source``/``target`` are ``{name, country, sector}``, dated by the record's ``doc_date``), and
+``--bench`` for lookups per second. ``--half heldout`` (or ``train``) keeps the records of one half of
+:func:`detente.detect.train.split_half`, so that a figure can be reported on the half nobody tuned on.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import time
 from collections import Counter
@@ -48,8 +52,14 @@ class Score:
         return self.sector_ok / self.sector_n if self.sector_n else 0.0
 
 
-def gold_actors(path: str | Path) -> Iterator[tuple[str, str, str | None]]:
-    """Yield (text, gold code, gold sector or None) for every actor slot with a text and a 3-letter code."""
+def gold_actors(path: str | Path, *, half: str | None = None,
+                with_dates: bool = False) -> Iterator[tuple[str, str, str | None]] | Iterator[tuple]:
+    """Yield (text, gold code, gold sector or None) for every actor slot with a text and a 3-letter code.
+
+    Both gold schemas are read: slots ``{text, code, sector}`` in ``source``/``target``, and the real-news events'
+    ``{name, country, sector}``. ``half`` keeps the records whose id falls in that half of ``split_half``;
+    ``with_dates`` adds the record's date (``doc_date``, or None) as a fourth item.
+    """
     p = Path(path)
     try:
         lines = p.read_text(encoding="utf-8").splitlines()
@@ -63,21 +73,41 @@ def gold_actors(path: str | Path) -> Iterator[tuple[str, str, str | None]]:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             raise DetenteError("E303", path=str(p), line=n, detail=f"not JSON ({exc.msg})") from exc
-        for slot in (rec.get("source") or []) + (rec.get("target") or []):
-            if not isinstance(slot, dict) or not slot.get("text") or not slot.get("code"):
+        if half is not None:
+            from ..detect.train import split_half
+
+            if split_half(str(rec.get("id", ""))) != half:
                 continue
-            code = str(slot["code"])
+        on = None
+        if rec.get("doc_date"):
+            try:
+                on = dt.date.fromisoformat(str(rec["doc_date"])[:10])
+            except ValueError:
+                on = None
+        slots = list((rec.get("source") or []) + (rec.get("target") or []))
+        for ev in rec.get("events") or []:
+            if isinstance(ev, dict):
+                slots += list((ev.get("source") or []) + (ev.get("target") or []))
+        for slot in slots:
+            if not isinstance(slot, dict):
+                continue
+            text = slot.get("text") or slot.get("name")
+            code = slot.get("code") or slot.get("country")
+            if not text or not code:
+                continue
+            code = str(code)
             if len(code) != 3:
                 continue
             sector = slot.get("sector")
-            yield slot["text"], code, sector if sector in sectors else None
+            sector = sector if sector in sectors else None
+            yield (text, code, sector, on) if with_dates else (text, code, sector)
 
 
-def evaluate(resolver: ActorResolver, path: str | Path) -> Score:
-    """Resolve every gold actor text (no date: the sentences have none) and count matches."""
+def evaluate(resolver: ActorResolver, path: str | Path, *, half: str | None = None) -> Score:
+    """Resolve every gold actor text (on the record's date, when it has one) and count matches."""
     score = Score()
-    for text, code, sector in gold_actors(path):
-        ent = resolver.resolve(text)
+    for text, code, sector, on in gold_actors(path, half=half, with_dates=True):
+        ent = resolver.resolve(text, on=on)
         score.n += 1
         got = ent.country if ent else None
         if ent is None or (ent.country is None and ent.sector is None):
@@ -116,14 +146,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("gold", nargs="*", help="gold JSONL files (common schema)")
     ap.add_argument("--bench", action="store_true", help="measure resolve() calls per second")
     ap.add_argument("--actors", action="append", default=[], help="extra actor tables")
+    ap.add_argument("--half", choices=("train", "heldout"), help="only the records of this half (split_half)")
     args = ap.parse_args(argv)
     resolver = ActorResolver(extra_paths=args.actors)
     t0 = time.perf_counter()
     resolver.initialize()
     print(f"loaded {resolver.index.size} aliases in {time.perf_counter() - t0:.2f} s")
     for path in args.gold:
-        s = evaluate(resolver, path)
-        print(f"{path}: {s.n} actor slots, country accuracy {s.country_accuracy:.3f}, "
+        s = evaluate(resolver, path, half=args.half)
+        print(f"{path}{' (' + args.half + ' half)' if args.half else ''}: {s.n} actor slots, country accuracy {s.country_accuracy:.3f}, "
               f"sector accuracy {s.sector_accuracy:.3f} (n={s.sector_n}), no country or sector: {s.unresolved}")
         print("  most frequent misses (gold, got):", s.errors.most_common(12))
     if args.bench:

@@ -31,7 +31,9 @@ ACTOR_COLUMNS = ("id", "name", "aliases", "cs_aliases", "country", "sector", "ty
                  "valid_to", "wikidata", "notes")
 CODE_COLUMNS = ("code", "name", "notes")
 COUNTRY_KINDS = frozenset({"name", "adj", "seat"})
-ROLE_STRENGTHS = frozenset({"strong", "weak", "state", "generic"})
+# strong/weak: a sector word; state/generic: a bare state or group noun; former: "former", "ousted" (the role after
+# it is an elite's); place: "State", "province", "county" (the capitalised name before it is a place)
+ROLE_STRENGTHS = frozenset({"strong", "weak", "state", "generic", "former", "place"})
 SECTORS = frozenset(s.value for s in Sector)
 SUFFIXES = (".tsv", ".csv", ".jsonl")
 SHIPPED = "detente.data.actors"
@@ -361,8 +363,28 @@ def shipped_files() -> list[Path]:
     return sorted(files, key=lambda f: (order.get(f.stem, 3), f.name))
 
 
+_SHIPPED_INDEX: dict[tuple, ActorIndex] = {}
+
+
 def build_index(extra_paths: Sequence[str | Path] = ()) -> ActorIndex:
-    """Read the shipped knowledge base, then ``extra_paths`` (files or directories) in order, and index it all."""
+    """Read the shipped knowledge base, then ``extra_paths`` (files or directories) in order, and index it all.
+
+    The index of the shipped tables alone is built once per process (keyed by the files' sizes and times) and shared
+    by every resolver without user tables: it is only read after it is built.
+    """
+    if not extra_paths:
+        files = shipped_files()
+        stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+        hit = _SHIPPED_INDEX.get(stamp)
+        if hit is None:
+            hit = _build_index(())
+            _SHIPPED_INDEX.clear()
+            _SHIPPED_INDEX[stamp] = hit
+        return hit
+    return _build_index(extra_paths)
+
+
+def _build_index(extra_paths: Sequence[str | Path]) -> ActorIndex:
     reader = _Reader()
     reader.add_pycountry()
     for path in [*shipped_files(), *_expand(extra_paths)]:
