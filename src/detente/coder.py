@@ -154,8 +154,9 @@ class Coder:
 
             if self.config.event_model or shipped():
                 self.events_ = load_event_model()  # a broken model file is an error here, never a silent fallback
-        self.actors_ = ActorResolver(extra_paths=self.config.actors).initialize()
         self.places_ = PlaceResolver().initialize()
+        # one gazetteer for places and for the places inside institution names ("Shanghai police")
+        self.actors_ = ActorResolver(extra_paths=self.config.actors, gazetteer=self.places_.gaz).initialize()
         try:
             from .detect.acled import load_acled_classifier
 
@@ -458,7 +459,8 @@ class Coder:
                 continue
             start = offset + span.start_char
             ent = self.actors_.resolve(span.text, start=start, on=on)
-            if ent is None or not (ent.country or ent.name):
+            if ent is None or not (ent.country or ent.name) or (
+                    ent.kb_id and ent.confidence < 0.8 and head.pos_ == "PROPN"):
                 # "Kenzo Oshima, the United Nations relief coordinator": an unknown name says who it is in apposition
                 for app in (c for c in head.children if c.dep_ == "appos"):
                     a_span = doc[app.left_edge.i:app.right_edge.i + 1]
@@ -467,7 +469,9 @@ class Coder:
                         ent, span, start = known, a_span, offset + a_span.start_char
                         break
             if ent is not None and (ent.country or ent.sector or ent.name):
-                out.extend(self._split_compound(ent, span.text, start, on))
+                members = [e for e in self.actors_.resolve_all(span.text, start=start, on=on)
+                           if e.country or e.sector or e.name]  # "Japan, the US, Australia and India": each one
+                out.extend(members if len(members) > 1 else self._split_compound(ent, span.text, start, on))
             elif default_sector and head.pos_ in ("NOUN", "PROPN"):
                 # "Detainees protested": whoever protests is a protester, even when the tables do not know them
                 out.append(Entity(text=span.text, sector=default_sector, confidence=0.3,
