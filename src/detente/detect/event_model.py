@@ -18,7 +18,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -58,9 +58,15 @@ class Reading:
     types: dict[str, float]
     modality: dict[str, float]
     roles: tuple[RoleSpan, ...] = ()
+    tags: tuple | None = field(default=None, repr=False, compare=False)  # (sentence, encoding, per-piece probs)
+
+    @functools.cached_property
+    def tagged(self) -> tuple[RoleSpan, ...]:
+        """The role spans, joined from the word-piece tags only when asked (most sentences are never parsed)."""
+        return self.roles or (role_spans(*self.tags) if self.tags is not None else ())
 
     def spans(self, side: str, floor: float = 0.5) -> list[RoleSpan]:
-        return [r for r in self.roles if r.side == side and r.p >= floor]
+        return [r for r in self.tagged if r.side == side and r.p >= floor]
 
     def best(self) -> tuple[str, float]:
         return max(self.types.items(), key=lambda kv: kv[1])
@@ -140,7 +146,7 @@ class EventModel:
             for row, i in enumerate(idx):
                 out[i] = Reading({t: float(p) for t, p in zip(self.types_, p_types[row])},
                                  {t: float(p) for t, p in zip(MODALITIES, p_mod[row])},
-                                 role_spans(sentences[i], encs[i], p_roles[row]))
+                                 tags=(sentences[i], encs[i], p_roles[row]))
         return out  # type: ignore[return-value]
 
 

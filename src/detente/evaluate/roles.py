@@ -53,7 +53,7 @@ def run(records: list[dict[str, Any]], *, task: str = "roles", coder: Any = None
     counts = {s: {"tp_gold": 0, "gold": 0, "tp_tag": 0, "tagged": 0} for s in SIDES}
     swapped, examples = 0, []
     for (rec, gold), reading in zip(scored, readings):
-        tags = [(t.start, t.end, t.side) for t in reading.roles if t.p >= ROLE_MIN]
+        tags = [(t.start, t.end, t.side) for t in reading.tagged if t.p >= ROLE_MIN]
         for gs, ge, side in gold:
             c = counts[side]
             c["gold"] += 1
